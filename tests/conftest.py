@@ -1,0 +1,150 @@
+"""Fixtures: a migrated database with demo data per test, and the app under uvicorn."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import sqlite3
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from tests.support import LiveClient, api_login, free_port
+from twinspace.accounts.models import User, UserKind
+from twinspace.accounts.passwords import PasswordService
+from twinspace.app import create_app
+from twinspace.db import Database
+from twinspace.demo import ensure_demo
+from twinspace.migrate import upgrade
+from twinspace.runtime import Runtime
+from twinspace.settings import Settings
+from twinspace.spaces.models import Membership
+
+# Extra members so every role of the matrix has a person: (username, role in TwinSpace 1)
+EXTRA_MEMBERS = [
+    ("tina", "teacher_member", UserKind.TEACHER),
+    ("pia", "pupil_admin", UserKind.PUPIL),
+]
+ROLE_USERS = {
+    "teacher_admin": "anne",
+    "teacher_member": "tina",
+    "pupil_admin": "pia",
+    "pupil_member": "lea",
+    "visitor": "paul",
+    "outsider": "nss-fr",  # logged in, not a member: the public role
+    "anonymous": None,
+}
+
+
+async def _seed(url: str) -> None:
+    db = Database(url)
+    passwords = PasswordService()
+    await ensure_demo(db, passwords)
+    hashed = passwords.hash_sync("demo-pass")
+    async with db.unit_of_work() as uow:
+        for username, role, kind in EXTRA_MEMBERS:
+            user = User(
+                username=username,
+                display_name=username.title(),
+                kind=kind.value,
+                country_code="FR",
+                password_hash=hashed,
+            )
+            uow.session.add(user)
+            await uow.session.flush()
+            uow.session.add(Membership(space_id=1, user_id=user.id, role=role))
+    await db.dispose()
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    url = f"sqlite+aiosqlite:///{path}"
+    upgrade(url)
+    asyncio.run(_seed(url))
+    return path
+
+
+def _copy_sqlite(source: Path, target: Path) -> None:
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, template_db: Path) -> Settings:
+    db_path = tmp_path / "twinspace.db"
+    _copy_sqlite(template_db, db_path)
+    return Settings(
+        var_dir=tmp_path,
+        database_url=f"sqlite+aiosqlite:///{db_path}",
+        redis_url=None,
+        secret_key=secrets.token_urlsafe(32),
+        media_dir=tmp_path / "media",
+    )
+
+
+@dataclass
+class RunningServer:
+    url: str
+    runtime: Runtime
+    server: uvicorn.Server
+
+
+async def start_server(settings: Settings, port: int | None = None) -> RunningServer:
+    app = create_app(settings)
+    port = port or free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    server.config.setup_event_loop = lambda: None  # type: ignore[method-assign]
+    task = asyncio.create_task(server.serve())
+    server._task = task  # type: ignore[attr-defined]
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.01)
+    return RunningServer(f"http://127.0.0.1:{port}", app.runtime, server)  # type: ignore[attr-defined]
+
+
+async def stop_server(running: RunningServer) -> None:
+    running.server.should_exit = True
+    await running.server._task  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+async def server(settings: Settings) -> AsyncIterator[RunningServer]:
+    running = await start_server(settings)
+    try:
+        yield running
+    finally:
+        await stop_server(running)
+
+
+@pytest.fixture
+def live_clients() -> Iterator[list[LiveClient]]:
+    clients: list[LiveClient] = []
+    yield clients
+
+
+@pytest.fixture
+async def connect_as(server: RunningServer, live_clients: list[LiveClient]):
+    """connect_as("anne") -> a connected LiveClient logged in as anne (None: anonymous)."""
+    http_clients = []
+
+    async def _connect(username: str | None) -> LiveClient:
+        token = None
+        if username is not None:
+            http = await api_login(server.url, username)
+            http_clients.append(http)
+            token = http.cookies["ts_session"]
+        client = await LiveClient().connect(server.url, token)
+        live_clients.append(client)
+        return client
+
+    yield _connect
+    for client in live_clients:
+        await client.close()
+    for http in http_clients:
+        await http.aclose()

@@ -1,0 +1,118 @@
+"""Live chat between real Socket.IO clients through uvicorn, and catch-up after a cut."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from tests.conftest import RunningServer
+from twinspace.events import Event
+from twinspace.rooms.chat.models import ChatMessage
+
+GENERAL = "space:1:chat:general"
+
+
+async def test_teacher_and_pupil_chat_live(connect_as) -> None:
+    anne = await connect_as("anne")
+    lea = await connect_as("lea")
+    for client in (anne, lea):
+        ack = await client.call("join", {"room": GENERAL})
+        assert ack["ok"] is True and ack["last_id"] >= 1
+
+    sent = await anne.call("chat:send", {"room": GENERAL, "text": "Bonjour Léa !"})
+    assert sent["ok"] is True and isinstance(sent["id"], int)
+    got = await lea.wait_for(lambda e: e["id"] == sent["id"])
+    assert got["room"] == GENERAL
+    assert got["type"] == "chat.message"
+    assert got["data"]["text"] == "Bonjour Léa !"
+    assert got["data"]["author"]["username"] == "anne"
+
+    reply = await lea.call("chat:send", {"room": GENERAL, "text": "Hallo!"})
+    assert reply["id"] == sent["id"] + 1  # per-room ids increase
+    echoed = await anne.wait_for(lambda e: e["id"] == reply["id"])
+    assert echoed["data"]["author"]["username"] == "lea"
+
+
+async def test_event_is_stored_before_it_is_acknowledged(server: RunningServer, connect_as) -> None:
+    anne = await connect_as("anne")
+    ack = await anne.call("chat:send", {"room": GENERAL, "text": "stored first"})
+    async with server.runtime.db.read() as session:
+        event = await session.scalar(
+            select(Event).where(Event.room == GENERAL, Event.seq == ack["id"])
+        )
+        message = await session.scalar(
+            select(ChatMessage).where(ChatMessage.event_seq == ack["id"])
+        )
+    assert event is not None and event.data["text"] == "stored first"
+    assert message is not None and message.text == "stored first"
+
+
+async def test_only_room_members_receive_the_event(connect_as) -> None:
+    anne = await connect_as("anne")
+    lea = await connect_as("lea")
+    bystander = await connect_as("tom")  # a member who has not joined the room
+    await lea.call("join", {"room": GENERAL})
+    ack = await anne.call("chat:send", {"room": GENERAL, "text": "only for joined sockets"})
+    await lea.wait_for(lambda e: e["id"] == ack["id"])
+    await anne.call("join", {"room": GENERAL})  # a round trip after the event
+    assert [e for e in bystander.events if e["room"] == GENERAL] == []
+
+
+async def test_catch_up_after_disconnect_misses_nothing(server: RunningServer, connect_as) -> None:
+    anne = await connect_as("anne")
+    lea = await connect_as("lea")
+    joined = await lea.call("join", {"room": GENERAL})
+    last_seen = joined["last_id"]
+    await lea.close()
+
+    sent_ids = []
+    for n in range(7):
+        ack = await anne.call("chat:send", {"room": GENERAL, "text": f"while away {n}"})
+        sent_ids.append(ack["id"])
+
+    back = await connect_as("lea")
+    rejoined = await back.call("join", {"room": GENERAL})
+    assert rejoined["last_id"] == sent_ids[-1]
+    caught = await back.call("catchup", {"room": GENERAL, "after": last_seen})
+    assert caught["ok"] is True and caught["more"] is False
+    assert [e["id"] for e in caught["events"]] == sent_ids
+    assert [e["data"]["text"] for e in caught["events"]] == [f"while away {n}" for n in range(7)]
+
+
+async def test_http_send_reaches_live_clients(server: RunningServer, connect_as) -> None:
+    from tests.support import api_login
+
+    lea = await connect_as("lea")
+    await lea.call("join", {"room": GENERAL})
+    anne = await api_login(server.url, "anne")
+    response = await anne.post("/api/v1/spaces/1/chat/general/messages", json={"text": "via HTTP"})
+    assert response.status_code == 201
+    new_id = response.json()["id"]
+    got = await lea.wait_for(lambda e: e["id"] == new_id)
+    assert got["data"]["text"] == "via HTTP"
+    history = await anne.get("/api/v1/spaces/1/chat/general/messages")
+    assert history.json()["messages"][-1]["text"] == "via HTTP"
+    await anne.aclose()
+
+
+async def test_concurrent_senders_get_gap_free_ids(server: RunningServer, connect_as) -> None:
+    import asyncio
+
+    senders = [await connect_as(name) for name in ("anne", "lea", "tom", "tina")]
+    watcher = await connect_as("jonas")
+    start = (await watcher.call("join", {"room": GENERAL}))["last_id"]
+    acks = await asyncio.gather(
+        *[
+            s.call("chat:send", {"room": GENERAL, "text": f"{i}-{k}"})
+            for i, s in enumerate(senders)
+            for k in range(5)
+        ]
+    )
+    ids = sorted(a["id"] for a in acks)
+    assert ids == list(range(start + 1, start + 21))
+    for i in ids:
+        await watcher.wait_for(lambda e, i=i: e["id"] == i)
+    async with server.runtime.db.read() as session:
+        count = await session.scalar(
+            select(func.count()).select_from(Event).where(Event.room == GENERAL)
+        )
+    assert count == start + 20

@@ -1,0 +1,118 @@
+"""create_app(settings): the Starlette routes, middleware and lifespan, wrapped by Socket.IO."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+
+import socketio
+from sqlalchemy import delete
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from twinspace.accounts.passwords import PasswordService
+from twinspace.api import session as api_session
+from twinspace.api import spaces as api_spaces
+from twinspace.db import Database, utcnow
+from twinspace.errors import DomainError, Unauthorized
+from twinspace.realtime.handlers import register_handlers
+from twinspace.realtime.models import LiveSocket
+from twinspace.realtime.server import create_sio, make_publisher
+from twinspace.rooms import views as room_views
+from twinspace.rooms.chat import views as chat_views
+from twinspace.runtime import Runtime
+from twinspace.settings import Settings
+from twinspace.web import pages
+from twinspace.web.context import render, translate
+from twinspace.web.middleware import RequestContextMiddleware
+
+log = logging.getLogger(__name__)
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+async def domain_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DomainError)
+    message = translate(request, exc.message)
+    if _is_api(request):
+        return JSONResponse(
+            {"ok": False, "error": exc.code, "message": message, **exc.details}, exc.status
+        )
+    if isinstance(exc, Unauthorized) and request.method == "GET":
+        return pages.login_redirect(request)
+    return await render(
+        request, "error.html", {"message": message, "status": exc.status}, exc.status
+    )
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "error")
+    message = translate(request, "Page not found." if exc.status_code == 404 else str(exc.detail))
+    if _is_api(request):
+        return JSONResponse({"ok": False, "error": code, "message": message}, exc.status_code)
+    return await render(
+        request, "error.html", {"message": message, "status": exc.status_code}, exc.status_code
+    )
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s", request.url.path, exc_info=exc)
+    return JSONResponse({"ok": False, "error": "internal", "message": "Something went wrong."}, 500)
+
+
+def create_app(settings: Settings) -> socketio.ASGIApp:
+    db = Database(settings.database_url)
+    sio = create_sio(settings)
+    rt = Runtime(
+        settings=settings,
+        db=db,
+        passwords=PasswordService(settings.password_hash_concurrency),
+        sio=sio,
+    )
+    db.on_commit = make_publisher(sio)
+    register_handlers(rt)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with db.unit_of_work() as uow:  # sockets of an earlier run are gone
+            stale = delete(LiveSocket)
+            if settings.redis_url:
+                stale = stale.where(LiveSocket.connected_at < utcnow() - timedelta(days=2))
+            await uow.session.execute(stale)
+        yield
+        await db.dispose()
+
+    static_dir = settings.frontend_dir / "static"
+    app = Starlette(
+        routes=[
+            *pages.routes,
+            *api_session.routes,
+            *api_spaces.routes,
+            *room_views.routes,
+            *chat_views.routes,
+            Mount("/static", StaticFiles(directory=static_dir, check_dir=False), name="static"),
+        ],
+        exception_handlers={
+            DomainError: domain_error,
+            HTTPException: http_error,
+            Exception: server_error,
+        },
+        lifespan=lifespan,
+    )
+    app.state.runtime = rt
+    app.state.templates = Jinja2Templates(directory=str(settings.frontend_dir / "templates"))
+    app.state.assets_built = (static_dir / "build" / "app.js").exists()
+    wrapped = RequestContextMiddleware(app, secure_cookies=settings.secure_cookies)
+    asgi = socketio.ASGIApp(sio, other_asgi_app=wrapped, socketio_path="socket.io")
+    asgi.runtime = rt  # type: ignore[attr-defined]
+    return asgi

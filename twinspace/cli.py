@@ -1,0 +1,95 @@
+"""twinspace serve | migrate | demo."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from twinspace.settings import Settings
+
+DEMO_ACCOUNTS = (
+    "  teachers:      anne (France, administrator), jonas (Germany, administrator)\n"
+    "  pupils:        lea, tom\n"
+    "  visitor:       paul\n"
+    "  NSS officers:  nss-fr, nss-de\n"
+    "  password for every demo account: demo-pass"
+)
+
+
+async def _seed_demo(settings: Settings) -> bool:
+    from twinspace.accounts.passwords import PasswordService
+    from twinspace.db import Database
+    from twinspace.demo import ensure_demo
+
+    db = Database(settings.database_url)
+    try:
+        return await ensure_demo(db, PasswordService())
+    finally:
+        await db.dispose()
+
+
+def cmd_migrate(settings: Settings) -> None:
+    from twinspace.migrate import upgrade
+
+    upgrade(settings.database_url)
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
+    import uvicorn
+
+    from twinspace.app import create_app
+
+    cmd_migrate(settings)
+    if args.demo:
+        created = asyncio.run(_seed_demo(settings))
+        print("Demo data " + ("created." if created else "already present, reused."))
+    url = f"http://{args.host}:{args.port}"
+    print(f"TwinSpace is running on {url}", flush=True)
+    if args.demo:
+        print("Demo accounts:\n" + DEMO_ACCOUNTS, flush=True)
+    uvicorn.run(
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        ws="websockets-sansio" if _has_sansio() else "auto",
+    )
+
+
+def _has_sansio() -> bool:
+    try:
+        import websockets  # noqa: F401
+        from uvicorn.protocols.websockets import websockets_sansio_impl  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="twinspace", description="TwinSpace server")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--demo", action="store_true", help="create (once) and use the demo installation"
+    )
+    serve.add_argument("--log-level", default="info")
+    sub.add_parser("migrate", help="apply database migrations")
+    sub.add_parser("demo", help="create the demo installation (once)")
+    args = parser.parse_args(argv)
+    settings = Settings.from_env()
+    if args.command == "serve":
+        cmd_serve(args, settings)
+    elif args.command == "migrate":
+        cmd_migrate(settings)
+        print("Database is up to date.")
+    elif args.command == "demo":
+        cmd_migrate(settings)
+        created = asyncio.run(_seed_demo(settings))
+        print("Demo data " + ("created." if created else "already present.") + "\n" + DEMO_ACCOUNTS)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

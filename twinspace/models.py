@@ -1,0 +1,10 @@
+"""Imports every model module so that Base.metadata knows all tables (Alembic, tests)."""
+
+from twinspace.accounts import models as accounts_models  # noqa: F401
+from twinspace.db import Base
+from twinspace.events import Event, RoomCounter  # noqa: F401
+from twinspace.realtime import models as realtime_models  # noqa: F401
+from twinspace.rooms.chat import models as chat_models  # noqa: F401
+from twinspace.spaces import models as spaces_models  # noqa: F401
+
+metadata = Base.metadata

@@ -1,0 +1,39 @@
+"""The Socket.IO server and its manager: in-process by default, Redis pub/sub when
+``TWINSPACE_REDIS_URL`` is set. Code publishes through ``publish``; never Redis directly."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import socketio
+
+from twinspace.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def create_sio(settings: Settings) -> socketio.AsyncServer:
+    manager: socketio.AsyncManager | None = None
+    if settings.redis_url:
+        manager = socketio.AsyncRedisManager(settings.redis_url)
+    return socketio.AsyncServer(
+        async_mode="asgi",
+        client_manager=manager,
+        cors_allowed_origins=list(settings.allowed_origins) or None,
+        max_http_buffer_size=settings.max_socket_payload,
+        ping_interval=20,
+        ping_timeout=20,
+    )
+
+
+def make_publisher(sio: socketio.AsyncServer):
+    async def publish(events: list[dict[str, Any]]) -> None:
+        """Emit committed events; a failure loses nothing: clients catch up from the database."""
+        for envelope in events:
+            try:
+                await sio.emit("event", envelope, to=envelope["room"])
+            except Exception:  # the broker being down must not fail a committed write
+                log.exception("publishing %s#%s failed", envelope["room"], envelope["id"])
+
+    return publish

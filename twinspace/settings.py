@@ -1,0 +1,76 @@
+"""Typed settings read from ``TWINSPACE_*`` environment variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+FRONTEND_DIR = PROJECT_ROOT / "frontend"
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(f"TWINSPACE_{name}")
+    return value if value not in (None, "") else default
+
+
+def _load_or_create_secret(var_dir: Path) -> str:
+    path = var_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+@dataclass(frozen=True)
+class Settings:
+    var_dir: Path
+    database_url: str
+    redis_url: str | None
+    secret_key: str
+    media_dir: Path
+    allowed_origins: tuple[str, ...] = ()
+    secure_cookies: bool = False
+    max_socket_payload: int = 256 * 1024
+    chat_text_max: int = 2000
+    session_days: int = 14
+    login_account_limit: int = 10
+    login_address_limit: int = 50
+    login_window_seconds: int = 900
+    password_hash_concurrency: int = 2
+    frontend_dir: Path = field(default=FRONTEND_DIR)
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        var_dir = Path(_env("VAR_DIR", str(Path.cwd() / "var")))  # type: ignore[arg-type]
+        values: dict[str, object] = {
+            "var_dir": var_dir,
+            "database_url": _env("DATABASE_URL", f"sqlite+aiosqlite:///{var_dir / 'twinspace.db'}"),
+            "redis_url": _env("REDIS_URL"),
+            "secret_key": _env("SECRET_KEY") or _load_or_create_secret(var_dir),
+            "media_dir": Path(_env("MEDIA_DIR", str(var_dir / "media"))),  # type: ignore[arg-type]
+            "allowed_origins": tuple(
+                o.strip() for o in (_env("ALLOWED_ORIGINS", "") or "").split(",") if o.strip()
+            ),
+            "secure_cookies": (_env("SECURE_COOKIES", "0") or "0").lower() in ("1", "true", "yes"),
+        }
+        for name, conv in (
+            ("LOGIN_ACCOUNT_LIMIT", "login_account_limit"),
+            ("LOGIN_ADDRESS_LIMIT", "login_address_limit"),
+            ("MAX_SOCKET_PAYLOAD", "max_socket_payload"),
+        ):
+            raw = _env(name)
+            if raw is not None:
+                values[conv] = int(raw)
+        values.update(overrides)
+        return cls(**values)  # type: ignore[arg-type]
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")

@@ -1,0 +1,54 @@
+"""Reading TwinSpaces, their members and a viewer's role in them."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from twinspace.accounts.models import User
+from twinspace.permissions import SpaceFacts, Viewer, role_from_membership
+from twinspace.spaces.models import Membership, Space
+
+
+def facts(space: Space) -> SpaceFacts:
+    return SpaceFacts(
+        space_id=space.id,
+        is_open=space.status == "open",
+        visitors_may_chat=space.visitors_may_chat,
+    )
+
+
+async def get_viewer(session: AsyncSession, user: User | None, space_id: int) -> Viewer:
+    if user is None:
+        return Viewer(None, role_from_membership(None))
+    role = await session.scalar(
+        select(Membership.role).where(
+            Membership.space_id == space_id, Membership.user_id == user.id
+        )
+    )
+    return Viewer(user.id, role_from_membership(role))
+
+
+async def get_space(session: AsyncSession, space_id: int) -> Space | None:
+    return await session.get(Space, space_id)
+
+
+async def get_spaces_of(session: AsyncSession, user_id: int) -> list[tuple[Space, str]]:
+    rows = await session.execute(
+        select(Space, Membership.role)
+        .join(Membership, Membership.space_id == Space.id)
+        .where(Membership.user_id == user_id)
+        .order_by(Space.title)
+    )
+    return [(space, role) for space, role in rows]
+
+
+async def get_members(session: AsyncSession, space_id: int) -> list[Membership]:
+    rows = await session.scalars(
+        select(Membership)
+        .where(Membership.space_id == space_id)
+        .options(selectinload(Membership.user).selectinload(User.school))
+        .order_by(Membership.role, Membership.id)
+    )
+    return list(rows)

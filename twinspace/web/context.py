@@ -1,0 +1,140 @@
+"""What every view needs: the runtime, who is asking, CSRF/Origin checks, JSON bodies
+and template rendering with the reader's language."""
+
+from __future__ import annotations
+
+import hmac
+import json
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.templating import Jinja2Templates
+
+from twinspace.accounts.auth import get_session_user
+from twinspace.accounts.models import AuthSession, User
+from twinspace.errors import Forbidden, Invalid, Unauthorized
+from twinspace.i18n import N_, gettext_for
+from twinspace.runtime import Runtime
+from twinspace.web.cookies import SESSION_COOKIE
+
+JSON_BODY_MAX = 64 * 1024
+
+
+class CsrfFailed(Forbidden):
+    code = "csrf_failed"
+
+
+@dataclass(frozen=True)
+class RequestAuth:
+    session: AuthSession | None
+    user: User | None
+
+
+def runtime(request: Request) -> Runtime:
+    return request.app.state.runtime
+
+
+async def get_auth(request: Request) -> RequestAuth:
+    cached = getattr(request.state, "auth", None)
+    if cached is not None:
+        return cached
+    found = None
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        async with runtime(request).db.read() as session:
+            found = await get_session_user(session, token)
+    auth = RequestAuth(*found) if found else RequestAuth(None, None)
+    request.state.auth = auth
+    return auth
+
+
+async def require_user(request: Request) -> tuple[RequestAuth, User]:
+    auth = await get_auth(request)
+    if auth.user is None:
+        raise Unauthorized(N_("Log in first."))
+    return auth, auth.user
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def check_origin(request: Request) -> None:
+    """Refuse unsafe requests whose Origin (or Referer) is another site."""
+    origin = request.headers.get("origin") or request.headers.get("referer")
+    if not origin or origin == "null":
+        if request.headers.get("sec-fetch-site") == "cross-site":
+            raise CsrfFailed(N_("This request came from another site."))
+        return
+    parts = urlsplit(origin)
+    source = f"{parts.scheme}://{parts.netloc}"
+    allowed = {f"{request.url.scheme}://{request.headers.get('host', '')}"}
+    allowed.update(runtime(request).settings.allowed_origins)
+    if source not in allowed:
+        raise CsrfFailed(N_("This request came from another site."))
+
+
+def check_csrf(request: Request, auth: RequestAuth, token: str | None) -> None:
+    check_origin(request)
+    if auth.session is None:
+        raise Unauthorized(N_("Log in first."))
+    if not token or not hmac.compare_digest(token, auth.session.csrf_token):
+        raise CsrfFailed(
+            N_("The security token is missing or out of date. Reload the page and try again.")
+        )
+
+
+async def check_api_write(request: Request) -> tuple[RequestAuth, User]:
+    auth, user = await require_user(request)
+    check_csrf(request, auth, request.headers.get("x-csrf-token"))
+    return auth, user
+
+
+async def check_form_write(request: Request) -> tuple[RequestAuth, User, Any]:
+    auth, user = await require_user(request)
+    form = await request.form()
+    token = form.get("csrf_token")
+    check_csrf(request, auth, token if isinstance(token, str) else None)
+    return auth, user, form
+
+
+async def json_body(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    if len(raw) > JSON_BODY_MAX:
+        raise Invalid(N_("The request body is too large."))
+    try:
+        body = json.loads(raw or b"null")
+    except (ValueError, UnicodeDecodeError):
+        raise Invalid(N_("The request body must be JSON.")) from None
+    if not isinstance(body, dict):
+        raise Invalid(N_("The request body must be a JSON object."))
+    return body
+
+
+def locale_of(request: Request) -> str:
+    return getattr(request.state, "locale", "en")
+
+
+def translate(request: Request, message: str) -> str:
+    return gettext_for(locale_of(request))(message)
+
+
+async def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200
+) -> Response:
+    templates: Jinja2Templates = request.app.state.templates
+    auth = await get_auth(request)
+    locale = locale_of(request)
+    base = {
+        "_": gettext_for(locale),
+        "locale": locale,
+        "csp_nonce": getattr(request.state, "csp_nonce", ""),
+        "user": auth.user,
+        "csrf_token": auth.session.csrf_token if auth.session else "",
+        "assets_built": request.app.state.assets_built,
+    }
+    base.update(context or {})
+    return templates.TemplateResponse(request, template, base, status_code=status_code)
