@@ -148,3 +148,105 @@ async def connect_as(server: RunningServer, live_clients: list[LiveClient]):
         await client.close()
     for http in http_clients:
         await http.aclose()
+
+
+def _wait_for(check, what: str, timeout: float = 20.0) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.05)
+    raise TimeoutError(f"{what} did not come up within {timeout}s")
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    """A real redis-server of our own on a free loopback port, stopped by PID."""
+    import shutil
+    import subprocess
+
+    import redis
+
+    binary = shutil.which("redis-server")
+    assert binary, "redis-server is not installed (make test installs it)"
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    client = redis.Redis(host="127.0.0.1", port=port)
+
+    def _up() -> bool:
+        try:
+            return bool(client.ping())
+        except redis.ConnectionError:
+            return False
+
+    try:
+        _wait_for(_up, "redis-server")
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        client.close()
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def spawn_server(settings: Settings) -> Iterator:
+    """spawn_server(**env) -> URL of a `twinspace serve` subprocess sharing this test's database."""
+    import os
+    import subprocess
+    import sys
+    import urllib.request
+
+    processes: list[subprocess.Popen] = []
+
+    def _spawn(**extra_env: str) -> str:
+        port = free_port()
+        env = {
+            **os.environ,
+            "TWINSPACE_DATABASE_URL": settings.database_url,
+            "TWINSPACE_VAR_DIR": str(settings.var_dir),
+            "TWINSPACE_SECRET_KEY": settings.secret_key,
+            **extra_env,
+        }
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "twinspace.cli",
+                "serve",
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+        )
+        processes.append(process)
+        url = f"http://127.0.0.1:{port}"
+
+        def _up() -> bool:
+            if process.poll() is not None:
+                raise RuntimeError(f"server exited with {process.returncode}")
+            try:
+                with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:
+                    return response.status == 200
+            except OSError:
+                return False
+
+        _wait_for(_up, "twinspace serve")
+        return url
+
+    yield _spawn
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 
 import httpx
@@ -188,7 +189,7 @@ async def test_logout_disconnects_the_sessions_sockets(server: RunningServer) ->
     assert (await live.call("join", {"room": "space:1:chat:general"}))["ok"]
     await client.delete("/api/v1/session")
     await client.aclose()
-    await live.disconnected.wait()
+    await asyncio.wait_for(live.disconnected.wait(), 10)
     assert not live.sio.connected
 
 
@@ -199,7 +200,7 @@ async def test_disabling_an_account_ends_its_sessions(server: RunningServer) -> 
         tom_id = await session.scalar(select(User.id).where(User.username == "tom"))
     ended = await do_disable_user(server.runtime.db, tom_id)
     await disconnect_sessions(server.runtime, ended)
-    await live.disconnected.wait()
+    await asyncio.wait_for(live.disconnected.wait(), 10)
     assert (await client.get("/api/v1/me")).status_code == 401
     relogin = await client.post(
         "/api/v1/session", json={"username": "tom", "password": "demo-pass"}
