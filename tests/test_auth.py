@@ -212,3 +212,27 @@ async def test_disabling_an_account_ends_its_sessions(server: RunningServer) -> 
         )
     assert left == 0
     await client.aclose()
+
+
+async def test_socket_from_another_site_is_refused(server: RunningServer) -> None:
+    import socketio
+
+    client = await api_login(server.url, "anne")
+    foreign = socketio.AsyncClient(reconnection=False)
+    try:
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            await foreign.connect(
+                server.url,
+                headers={
+                    "Cookie": f"ts_session={client.cookies['ts_session']}",
+                    "Origin": "https://evil.example",
+                },
+                transports=["websocket"],
+                wait_timeout=5,
+            )
+        same_site = await LiveClient().connect(server.url, client.cookies["ts_session"])
+        assert same_site.sio.connected
+        await same_site.close()
+    finally:
+        await foreign.disconnect()
+        await client.aclose()
