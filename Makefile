@@ -51,3 +51,27 @@ bench: setup
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/static/build
+
+# Translations: extract every marked string (babel.cfg) into the .pot template, then merge it
+# into the French and English catalogues (created when missing). New French strings arrive
+# untranslated (or fuzzy when close to an old one): translate them; tests/test_i18n.py checks.
+I18N_DIR := twinspace/i18n
+I18N_LANGS := fr en
+I18N_IGNORE := .* __pycache__ node_modules var
+
+.PHONY: messages
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ --ignore-dirs='$(I18N_IGNORE)' \
+	  --project=TwinSpace --copyright-holder='TwinSpace contributors' -o $(I18N_DIR)/messages.pot .
+	set -e; for lang in $(I18N_LANGS); do \
+	  if [ -f $(I18N_DIR)/locales/$$lang/LC_MESSAGES/messages.po ]; then \
+	    $(BIN)/pybabel update -i $(I18N_DIR)/messages.pot -d $(I18N_DIR)/locales -l $$lang; \
+	  else \
+	    $(BIN)/pybabel init -i $(I18N_DIR)/messages.pot -d $(I18N_DIR)/locales -l $$lang; \
+	  fi; \
+	done
+	@$(BIN)/python -c 'from babel.messages.pofile import read_po; \
+	c = read_po(open("$(I18N_DIR)/locales/fr/LC_MESSAGES/messages.po", "rb")); \
+	todo = [m.id for m in c if m.id and (not m.string or m.fuzzy)]; \
+	print("fr: %d strings, %d to translate or check (empty or fuzzy)" % (len(c), len(todo))); \
+	[print("  to do:", t) for t in todo]'

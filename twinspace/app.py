@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -22,11 +23,15 @@ from twinspace.api import session as api_session
 from twinspace.api import spaces as api_spaces
 from twinspace.db import Database, utcnow
 from twinspace.errors import DomainError, Unauthorized
+from twinspace.i18n import N_
 from twinspace.realtime.handlers import register_handlers
 from twinspace.realtime.models import LiveSocket
 from twinspace.realtime.server import create_sio, make_publisher
 from twinspace.rooms import views as room_views
+from twinspace.rooms.chat import moderation_views
 from twinspace.rooms.chat import views as chat_views
+from twinspace.rooms.chat.admin import do_purge_chat_history
+from twinspace.rooms.chat.models import ChatPresence
 from twinspace.runtime import Runtime
 from twinspace.settings import Settings
 from twinspace.web import pages
@@ -57,7 +62,9 @@ async def domain_error(request: Request, exc: Exception) -> Response:
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "error")
-    message = translate(request, "Page not found." if exc.status_code == 404 else str(exc.detail))
+    message = translate(
+        request, N_("Page not found.") if exc.status_code == 404 else str(exc.detail)
+    )
     if _is_api(request):
         return JSONResponse({"ok": False, "error": code, "message": message}, exc.status_code)
     return await render(
@@ -67,7 +74,18 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 async def server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s", request.url.path, exc_info=exc)
-    return JSONResponse({"ok": False, "error": "internal", "message": "Something went wrong."}, 500)
+    message = translate(request, N_("Something went wrong."))
+    return JSONResponse({"ok": False, "error": "internal", "message": message}, 500)
+
+
+async def _purge_daily(db: Database) -> None:
+    """The daily chat-retention job (the first run at start-up)."""
+    while True:
+        try:
+            await do_purge_chat_history(db)
+        except Exception:
+            log.exception("chat retention purge failed")
+        await asyncio.sleep(24 * 3600)
 
 
 def create_app(settings: Settings) -> socketio.ASGIApp:
@@ -85,11 +103,16 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with db.unit_of_work() as uow:  # sockets of an earlier run are gone
-            stale = delete(LiveSocket)
-            if settings.redis_url:
-                stale = stale.where(LiveSocket.connected_at < utcnow() - timedelta(days=2))
+            stale, gone = delete(LiveSocket), delete(ChatPresence)
+            if settings.redis_url:  # other processes' sockets may be alive
+                cutoff = utcnow() - timedelta(hours=12)
+                stale = stale.where(LiveSocket.connected_at < cutoff)
+                gone = gone.where(ChatPresence.joined_at < cutoff)
             await uow.session.execute(stale)
+            await uow.session.execute(gone)
+        purger = asyncio.create_task(_purge_daily(db))
         yield
+        purger.cancel()
         await db.dispose()
 
     static_dir = settings.frontend_dir / "static"
@@ -100,6 +123,7 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
             *api_spaces.routes,
             *room_views.routes,
             *chat_views.routes,
+            *moderation_views.routes,
             Mount("/static", StaticFiles(directory=static_dir, check_dir=False), name="static"),
         ],
         exception_handlers={

@@ -29,6 +29,17 @@ async def _seed_demo(settings: Settings) -> bool:
         await db.dispose()
 
 
+async def _purge_chat(settings: Settings) -> int:
+    from twinspace.db import Database
+    from twinspace.rooms.chat.admin import do_purge_chat_history
+
+    db = Database(settings.database_url)
+    try:
+        return await do_purge_chat_history(db)
+    finally:
+        await db.dispose()
+
+
 def cmd_migrate(settings: Settings) -> None:
     from twinspace.migrate import upgrade
 
@@ -78,6 +89,7 @@ def main(argv: list[str] | None = None) -> None:
     serve.add_argument("--log-level", default="info")
     sub.add_parser("migrate", help="apply database migrations")
     sub.add_parser("demo", help="create the demo installation (once)")
+    sub.add_parser("purge-chat", help="delete chat history older than each TwinSpace keeps it")
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     if args.command == "serve":
@@ -85,6 +97,8 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "migrate":
         cmd_migrate(settings)
         print("Database is up to date.")
+    elif args.command == "purge-chat":
+        print(f"Purged {asyncio.run(_purge_chat(settings))} chat messages.")
     elif args.command == "demo":
         cmd_migrate(settings)
         created = asyncio.run(_seed_demo(settings))

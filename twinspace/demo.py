@@ -41,9 +41,7 @@ async def ensure_demo(db: Database, passwords: PasswordService) -> bool:
         s.add_all(schools.values())
         space = Space(
             title=DEMO_TITLE,
-            description=(
-                "Pupils in Lyon and Köln study the Rhône and the Rhine together."
-            ),
+            description=("Pupils in Lyon and Köln study the Rhône and the Rhine together."),
             scope="european",
             status="open",
         )
@@ -66,6 +64,11 @@ async def ensure_demo(db: Database, passwords: PasswordService) -> bool:
             if role is not None:
                 s.add(Membership(space_id=space.id, user_id=user.id, role=role.value))
         general = await do_create_chat_room(uow, space.id, "general")
+        general.title = "General"
+        class_room = await do_create_chat_room(uow, space.id, "class")
+        class_room.title, class_room.supervision = "Class chat (supervised)", "one_teacher"
+        staff = await do_create_chat_room(uow, space.id, "staff")
+        staff.title, staff.audience = "Teachers only", "teachers"
         await check_send_message(
             uow,
             general,

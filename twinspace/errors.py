@@ -40,3 +40,19 @@ class Conflict(DomainError):
 
 class RateLimited(DomainError):
     code, status = "rate_limited", 429
+
+
+class Locked(Forbidden):
+    code = "locked"
+
+
+class Muted(Forbidden):
+    code = "muted"
+
+
+class Unsupervised(Forbidden):
+    code = "unsupervised"
+
+
+class SlowMode(RateLimited):
+    code = "slow_mode"

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from datetime import datetime
 
-from twinspace.errors import Forbidden, NotFound
+from twinspace.errors import Forbidden, Locked, Muted, NotFound, SlowMode, Unsupervised
+from twinspace.i18n import N_
 
 
 class Role(enum.StrEnum):
@@ -165,15 +167,15 @@ def access_room(
     if allowed(viewer.role, room, action, space, published=published):
         return
     if not allowed(viewer.role, room, Action.READ, space, published=published):
-        raise NotFound("No such room.")
-    raise Forbidden("You may not do this here.")
+        raise NotFound(N_("No such room."))
+    raise Forbidden(N_("You may not do this here."))
 
 
 def access_space(viewer: Viewer, space: SpaceFacts, *, home_public: bool) -> None:
     """Raise NotFound unless the viewer may see this TwinSpace at all."""
     if viewer.is_member or home_public:
         return
-    raise NotFound("No such TwinSpace.")
+    raise NotFound(N_("No such TwinSpace."))
 
 
 def permissions_for(
@@ -189,3 +191,76 @@ def permissions_for(
         }
         for room in Room
     }
+
+
+# --- Chat rooms: who may enter a room, and when a member may post in it ----------------------
+
+TEACHER_ROLES = frozenset({Role.TEACHER_ADMIN, Role.TEACHER})
+PUPIL_ROLES = frozenset({Role.PUPIL_ADMIN, Role.PUPIL})
+
+
+@dataclass(frozen=True)
+class ChatRoomFacts:
+    audience: str = "all"  # all | teachers | group
+    in_group: bool = False  # the viewer belongs to the room's chosen group
+    archived: bool = False
+    locked: bool = False
+    slow_mode_seconds: int = 0
+    supervision: str = "none"  # none | one_teacher | each_school
+
+
+@dataclass(frozen=True)
+class PostingState:
+    """What the policy needs to know about the poster right now."""
+
+    muted_until: datetime | None = None
+    seconds_since_last_post: float | None = None
+    supervised: bool = True  # enough teachers are present for this room's supervision rule
+
+
+def access_chat_room(
+    viewer: Viewer, space: SpaceFacts, room: ChatRoomFacts, action: Action
+) -> None:
+    access_room(viewer, space, Room.CHAT, action)
+    enters = (
+        room.audience == "all"
+        or viewer.role in TEACHER_ROLES
+        or (room.audience == "group" and room.in_group)
+    )
+    if not enters:
+        raise NotFound(N_("No such room."))
+    if room.archived and action is not Action.READ:
+        raise Forbidden(N_("This room is archived."))
+
+
+def is_chat_moderator(viewer: Viewer, space: SpaceFacts) -> bool:
+    return allowed(viewer.role, Room.CHAT, Action.MODERATE, space)
+
+
+def access_chat_post(
+    viewer: Viewer, space: SpaceFacts, room: ChatRoomFacts, state: PostingState, now: datetime
+) -> None:
+    """May the viewer post now? Moderators always may; the others meet the room's rules."""
+    access_chat_room(viewer, space, room, Action.POST)
+    if is_chat_moderator(viewer, space):
+        return
+    if room.locked:
+        raise Locked(N_("This room is locked: you can read it but not write in it."))
+    if state.muted_until is not None and state.muted_until > now:
+        raise Muted(
+            N_("A teacher has muted you in this room."), until=state.muted_until.isoformat()
+        )
+    if (
+        room.slow_mode_seconds
+        and state.seconds_since_last_post is not None
+        and state.seconds_since_last_post < room.slow_mode_seconds
+    ):
+        wait = room.slow_mode_seconds - state.seconds_since_last_post
+        raise SlowMode(
+            N_("Slow mode is on: wait a little before your next message."),
+            retry_after=round(wait, 1),
+        )
+    if viewer.role in PUPIL_ROLES and room.supervision != "none" and not state.supervised:
+        raise Unsupervised(
+            N_("Pupils can write here only while a teacher is in the room. You can still read.")
+        )

@@ -9,10 +9,12 @@ from starlette.routing import Route
 from twinspace.errors import Invalid
 from twinspace.i18n import N_
 from twinspace.permissions import Action, Role, Room
+from twinspace.realtime.handlers import evict_user_from_space
+from twinspace.spaces.actions import do_remove_member
 from twinspace.spaces.context import access_space_room
 from twinspace.spaces.models import Membership, Space
 from twinspace.spaces.queries import get_members, get_spaces_of
-from twinspace.web.context import get_auth, require_user, runtime
+from twinspace.web.context import check_api_write, get_auth, require_user, runtime
 
 
 def space_json(space: Space) -> dict[str, object]:
@@ -94,11 +96,23 @@ async def check_room_action(request: Request) -> JSONResponse:
     return JSONResponse({"ok": True, "role": access.viewer.role.value})
 
 
+async def remove_member(request: Request) -> JSONResponse:
+    _, user = await check_api_write(request)
+    space_id, member_id = request.path_params["space_id"], request.path_params["user_id"]
+    rt = runtime(request)
+    async with rt.db.unit_of_work() as uow:
+        await access_space_room(uow.session, user, space_id, Room.HOME, Action.MANAGE_MEMBERS)
+        await do_remove_member(uow, space_id, member_id, user.id)
+    await evict_user_from_space(rt, member_id, space_id)
+    return JSONResponse({"ok": True})
+
+
 routes = [
     Route("/api/v1/spaces", list_spaces, methods=["GET"]),
     Route("/api/v1/spaces/{space_id:int}", show_space, methods=["GET"]),
     Route("/api/v1/spaces/{space_id:int}/members", list_members, methods=["GET"]),
     Route("/api/v1/spaces/{space_id:int}/permissions", my_permissions, methods=["GET"]),
+    Route("/api/v1/spaces/{space_id:int}/members/{user_id:int}", remove_member, methods=["DELETE"]),
     Route(
         "/api/v1/spaces/{space_id:int}/access/{room}/{action}", check_room_action, methods=["GET"]
     ),

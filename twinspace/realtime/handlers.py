@@ -1,7 +1,8 @@
-"""Socket.IO handlers: connect/disconnect, join, leave, catchup and chat:send.
+"""Socket.IO handlers: connect/disconnect, join, leave, catchup; rooms add their own
+events through ``on`` (chat: ``rooms/chat/sockets.py``).
 
 Every event re-reads the login session (so a revoked session stops at once), checks
-the payload, and asks ``permissions.access_room`` before acting.
+the payload, and asks the permission policy before acting.
 """
 
 from __future__ import annotations
@@ -19,14 +20,17 @@ from twinspace.accounts.models import AuthSession, User
 from twinspace.errors import DomainError, Invalid, RateLimited, Unauthorized
 from twinspace.events import CATCHUP_LIMIT, get_events_after, get_last_seq
 from twinspace.i18n import N_, gettext_for, negotiate
-from twinspace.permissions import Action, access_room
+from twinspace.permissions import is_chat_moderator
 from twinspace.realtime.limits import TokenBuckets
 from twinspace.realtime.models import LiveSocket
-from twinspace.rooms.chat.actions import check_send_message
-from twinspace.rooms.names import parse_room
-from twinspace.rooms.resolve import resolve_room
+from twinspace.rooms.chat import sockets as chat_sockets
+from twinspace.rooms.chat.actions import get_chat_room
+from twinspace.rooms.chat.models import ChatRoom
+from twinspace.rooms.chat.visibility import visible_chat_events
+from twinspace.rooms.names import chat_room_name, parse_room
+from twinspace.rooms.resolve import access_target
 from twinspace.runtime import Runtime
-from twinspace.spaces.queries import facts, get_viewer
+from twinspace.spaces.queries import facts
 from twinspace.web.cookies import LANG_COOKIE, SESSION_COOKIE
 
 log = logging.getLogger(__name__)
@@ -41,7 +45,7 @@ def _cookies(environ: dict[str, Any]) -> SimpleCookie:
 
 
 def register_handlers(rt: Runtime) -> None:
-    sio, db, settings = rt.sio, rt.db, rt.settings
+    sio, db = rt.sio, rt.db
     buckets = TokenBuckets()
 
     @sio.event
@@ -69,6 +73,7 @@ def register_handlers(rt: Runtime) -> None:
         buckets.forget(sid)
         async with db.unit_of_work() as uow:
             await uow.session.execute(delete(LiveSocket).where(LiveSocket.sid == sid))
+        await chat_sockets.on_left(rt, sid)
 
     async def current_user(sid: str, state: dict[str, Any]) -> User | None:
         if state.get("session_id") is None:
@@ -102,7 +107,13 @@ def register_handlers(rt: Runtime) -> None:
                     return ack
                 except Exception:
                     log.exception("socket event %s failed", name)
-                    return {"ok": False, "error": "internal", "message": "Something went wrong."}
+                    return {
+                        "ok": False,
+                        "error": "internal",
+                        "message": gettext_for(state.get("locale", "en"))(
+                            N_("Something went wrong.")
+                        ),
+                    }
 
             sio.on(name, wrapped)
             return fn
@@ -115,14 +126,11 @@ def register_handlers(rt: Runtime) -> None:
     ) -> dict[str, Any]:
         ref = parse_room(data.get("room"))
         async with db.read() as session:
-            target = await resolve_room(session, ref)
-            viewer = await get_viewer(session, user, target.space.id)
-            access_room(
-                viewer, facts(target.space), target.room, Action.READ, published=target.published
-            )
+            target, viewer = await access_target(session, user, ref)
         await sio.enter_room(sid, ref.name)  # enter first: anything committed later is delivered
         async with db.read() as session:
             last_id = await get_last_seq(session, ref.name)
+        await chat_sockets.on_joined(rt, sid, target, user, viewer)
         return {"ok": True, "room": ref.name, "last_id": last_id, "role": viewer.role.value}
 
     @on("leave")
@@ -131,6 +139,11 @@ def register_handlers(rt: Runtime) -> None:
     ) -> dict[str, Any]:
         ref = parse_room(data.get("room"))
         await sio.leave_room(sid, ref.name)
+        if ref.kind == "chat":
+            async with db.read() as session:
+                room = await get_chat_room(session, ref.space_id, ref.key or "")
+            if room is not None:
+                await chat_sockets.on_left(rt, sid, [room.id])
         return {"ok": True, "room": ref.name}
 
     @on("catchup")
@@ -142,35 +155,16 @@ def register_handlers(rt: Runtime) -> None:
         if isinstance(after, bool) or not isinstance(after, int) or after < 0:
             raise Invalid(N_("'after' must be a whole number, 0 or more."))
         async with db.read() as session:
-            target = await resolve_room(session, ref)
-            viewer = await get_viewer(session, user, target.space.id)
-            access_room(
-                viewer, facts(target.space), target.room, Action.READ, published=target.published
-            )
+            target, viewer = await access_target(session, user, ref)
             events = await get_events_after(session, ref.name, after, CATCHUP_LIMIT + 1)
-        return {
-            "ok": True,
-            "room": ref.name,
-            "events": events[:CATCHUP_LIMIT],
-            "more": len(events) > CATCHUP_LIMIT,
-        }
+            more = len(events) > CATCHUP_LIMIT
+            events = events[:CATCHUP_LIMIT]
+            if target.chat is not None:
+                moderator = is_chat_moderator(viewer, facts(target.space))
+                events = await visible_chat_events(session, events, moderator=moderator)
+        return {"ok": True, "room": ref.name, "events": events, "more": more}
 
-    @on("chat:send")
-    async def chat_send(
-        sid: str, state: dict[str, Any], user: User | None, data: dict[str, Any]
-    ) -> dict[str, Any]:
-        ref = parse_room(data.get("room"))
-        if ref.kind != "chat":
-            raise Invalid(N_("This is not a chat room."))
-        async with db.unit_of_work() as uow:
-            target = await resolve_room(uow.session, ref)
-            viewer = await get_viewer(uow.session, user, target.space.id)
-            access_room(viewer, facts(target.space), target.room, Action.POST)
-            assert user is not None and target.chat is not None  # the public may never post
-            event = await check_send_message(
-                uow, target.chat, user, viewer.role, data.get("text"), settings.chat_text_max
-            )
-        return {"ok": True, "id": event.seq}
+    chat_sockets.register_chat_sockets(rt, on)
 
 
 async def disconnect_sessions(rt: Runtime, session_ids: list[str]) -> None:
@@ -186,3 +180,25 @@ async def disconnect_sessions(rt: Runtime, session_ids: list[str]) -> None:
         await uow.session.execute(delete(LiveSocket).where(LiveSocket.session_id.in_(session_ids)))
     for sid in sids:
         await rt.sio.disconnect(sid)
+
+
+async def evict_user_from_space(rt: Runtime, user_id: int, space_id: int) -> None:
+    """Take every live socket of a user out of every room of a TwinSpace, on every process
+    (after the user was removed from it): they receive nothing more from it."""
+    async with rt.db.read() as session:
+        sids = list(
+            await session.scalars(
+                select(LiveSocket.sid)
+                .join(AuthSession, AuthSession.id == LiveSocket.session_id)
+                .where(AuthSession.user_id == user_id)
+            )
+        )
+        chat_rooms = list(
+            await session.scalars(select(ChatRoom).where(ChatRoom.space_id == space_id))
+        )
+    names = [f"space:{space_id}:{kind}" for kind in ("home", "teachers", "pupils", "moderation")]
+    names += [chat_room_name(space_id, room.name) for room in chat_rooms]
+    for sid in sids:
+        for name in names:
+            await rt.sio.leave_room(sid, name)
+        await chat_sockets.on_left(rt, sid, [room.id for room in chat_rooms])

@@ -12,7 +12,7 @@ from twinspace.permissions import Room
 ROOM_NAME_MAX = 200
 _PATTERN = re.compile(
     r"^space:(?P<space>[1-9][0-9]{0,9}):"
-    r"(?:(?P<fixed>home|teachers|pupils)|page:(?P<page>[1-9][0-9]{0,9})|chat:(?P<chat>[^:\s]{1,64}))$"
+    r"(?:(?P<fixed>home|teachers|pupils|moderation)|page:(?P<page>[1-9][0-9]{0,9})|chat:(?P<chat>[^:\s]{1,64}))$"
 )
 
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from twinspace.accounts.models import User
 from twinspace.errors import NotFound
 from twinspace.i18n import N_
-from twinspace.permissions import Room
+from twinspace.permissions import Action, Room, Viewer, access_chat_room, access_room
+from twinspace.rooms.chat.context import get_chat_room_facts
 from twinspace.rooms.chat.models import ChatRoom
 from twinspace.rooms.names import FIXED_KINDS, RoomRef
 from twinspace.spaces.models import Space
+from twinspace.spaces.queries import facts, get_viewer
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,7 @@ class RoomTarget:
     room: Room
     published: bool
     chat: ChatRoom | None = None
+    read_action: Action = field(default=Action.READ)  # what reading this room requires
 
 
 async def resolve_room(session: AsyncSession, ref: RoomRef) -> RoomTarget:
@@ -31,6 +35,8 @@ async def resolve_room(session: AsyncSession, ref: RoomRef) -> RoomTarget:
     if ref.kind in FIXED_KINDS:
         room = FIXED_KINDS[ref.kind]
         return RoomTarget(ref, space, room, published=room is Room.HOME and space.home_public)
+    if ref.kind == "moderation":  # the teachers' live queue of reports and held messages
+        return RoomTarget(ref, space, Room.CHAT, published=False, read_action=Action.MODERATE)
     if ref.kind == "chat":
         chat = await session.scalar(
             select(ChatRoom).where(ChatRoom.space_id == space.id, ChatRoom.name == ref.key)
@@ -40,3 +46,19 @@ async def resolve_room(session: AsyncSession, ref: RoomRef) -> RoomTarget:
         return RoomTarget(ref, space, Room.CHAT, published=False, chat=chat)
     # Activity pages arrive with the pages-and-tools registry.
     raise NotFound(N_("No such room."))
+
+
+async def access_target(
+    session: AsyncSession, user: User | None, ref: RoomRef, action: Action = Action.READ
+) -> tuple[RoomTarget, Viewer]:
+    """Resolve a room name and check the viewer may do ``action`` there (READ: join, catch up)."""
+    target = await resolve_room(session, ref)
+    viewer = await get_viewer(session, user, target.space.id)
+    if action is Action.READ:
+        action = target.read_action
+    if target.chat is not None:
+        chat_facts = await get_chat_room_facts(session, target.chat, user)
+        access_chat_room(viewer, facts(target.space), chat_facts, action)
+    else:
+        access_room(viewer, facts(target.space), target.room, action, published=target.published)
+    return target, viewer

@@ -20,6 +20,8 @@ class Space(Base):
     status: Mapped[str] = mapped_column(String(16), default="open")  # open | closed
     home_public: Mapped[bool] = mapped_column(Boolean, default=False)
     visitors_may_chat: Mapped[bool] = mapped_column(Boolean, default=False)
+    # How long chat history is kept; None keeps it for the project's lifetime.
+    chat_retention_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

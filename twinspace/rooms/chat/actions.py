@@ -95,7 +95,7 @@ async def get_chat_rooms(session: AsyncSession, space_id: int) -> list[ChatRoom]
     rows = await session.scalars(
         select(ChatRoom)
         .where(ChatRoom.space_id == space_id, ChatRoom.archived.is_(False))
-        .order_by(ChatRoom.name)
+        .order_by(ChatRoom.id)
     )
     return list(rows)
 
@@ -106,7 +106,7 @@ async def get_recent_lines(
     query = (
         select(ChatMessage, User)
         .join(User, User.id == ChatMessage.author_id)
-        .where(ChatMessage.room_id == room.id)
+        .where(ChatMessage.room_id == room.id, ChatMessage.status == "visible")
     )
     if before is not None:
         query = query.where(ChatMessage.event_seq < before)

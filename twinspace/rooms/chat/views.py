@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from twinspace.accounts.models import User
-from twinspace.errors import Invalid, NotFound
-from twinspace.events import Event
+from twinspace.errors import DomainError, Invalid, NotFound
 from twinspace.i18n import N_
-from twinspace.permissions import Action, Room
+from twinspace.permissions import Action, Room, access_chat_room
 from twinspace.rooms.chat.actions import (
-    check_send_message,
     get_chat_room,
     get_chat_rooms,
     get_recent_lines,
 )
+from twinspace.rooms.chat.context import get_chat_room_facts
+from twinspace.rooms.chat.dispatch import run_chat_command
+from twinspace.rooms.chat.models import ChatRoom
 from twinspace.rooms.names import chat_room_name
 from twinspace.rooms.views import shell_context
-from twinspace.spaces.context import access_space_room
+from twinspace.spaces.context import SpaceAccess, access_space_room
 from twinspace.web.context import (
     check_api_write,
     check_form_write,
@@ -32,18 +36,35 @@ from twinspace.web.context import (
 HISTORY_PAGE = 50
 
 
-async def _send(request: Request, user: User, text: object) -> Event:
+async def _run(request: Request, user: User | None, command: str, payload: dict) -> dict:
     rt = runtime(request)
-    async with rt.db.unit_of_work() as uow:
-        access = await access_space_room(
-            uow.session, user, request.path_params["space_id"], Room.CHAT, Action.POST
-        )
-        room = await get_chat_room(uow.session, access.space.id, request.path_params["name"])
-        if room is None or room.archived:
-            raise NotFound(N_("No such room."))
-        return await check_send_message(
-            uow, room, user, access.viewer.role, text, rt.settings.chat_text_max
-        )
+    return await run_chat_command(
+        rt.db,
+        rt.settings,
+        user,
+        request.path_params["space_id"],
+        request.path_params["name"],
+        command,
+        payload,
+    )
+
+
+async def _enterable_rooms(
+    session: AsyncSession, access: SpaceAccess, user: User | None
+) -> list[ChatRoom]:
+    rooms = []
+    for room in await get_chat_rooms(session, access.space.id):
+        try:
+            access_chat_room(
+                access.viewer,
+                access.facts,
+                await get_chat_room_facts(session, room, user),
+                Action.READ,
+            )
+        except DomainError:
+            continue
+        rooms.append(room)
+    return rooms
 
 
 async def chat_index(request: Request) -> Response:
@@ -69,7 +90,9 @@ async def chat_page(request: Request) -> Response:
         room = await get_chat_room(session, access.space.id, request.path_params["name"])
         if room is None:
             raise NotFound(N_("No such room."))
-        rooms = await get_chat_rooms(session, access.space.id)
+        chat_facts = await get_chat_room_facts(session, room, auth.user)
+        access_chat_room(access.viewer, access.facts, chat_facts, Action.READ)
+        rooms = await _enterable_rooms(session, access, auth.user)
         lines = await get_recent_lines(session, room, limit=HISTORY_PAGE)
     context = {
         **shell_context(access, Room.CHAT),
@@ -78,7 +101,8 @@ async def chat_page(request: Request) -> Response:
         "room_name": chat_room_name(access.space.id, room.name),
         "lines": lines,
         "last_id": lines[-1].id if lines else 0,
-        "may_post": access.may(Room.CHAT, Action.POST),
+        "may_post": access.may(Room.CHAT, Action.POST) and not room.archived,
+        "may_moderate": access.may(Room.CHAT, Action.MODERATE),
         "max_length": runtime(request).settings.chat_text_max,
     }
     return await render(request, "space/chat.html", context)
@@ -86,9 +110,30 @@ async def chat_page(request: Request) -> Response:
 
 async def chat_post_form(request: Request) -> Response:
     _, user, form = await check_form_write(request)
-    await _send(request, user, form.get("text"))
+    await _run(request, user, "send", {"text": form.get("text")})
     space_id, name = request.path_params["space_id"], request.path_params["name"]
     return RedirectResponse(f"/spaces/{space_id}/chat/{name}#composer", status_code=303)
+
+
+FORM_NUMBERS = ("message_id", "report_id", "user_id", "minutes", "seconds")
+
+
+async def chat_command_form(request: Request) -> Response:
+    """The same commands from plain HTML forms (the moderation page works without JavaScript)."""
+    _, user, form = await check_form_write(request)
+    payload: dict[str, object] = {}
+    for key, value in form.items():
+        if key in FORM_NUMBERS:
+            if not isinstance(value, str) or not value.isdigit():
+                raise Invalid(N_("A number is expected."), field=key)
+            payload[key] = int(value)
+        elif key in ("reason", "text"):
+            payload[key] = value
+    await _run(request, user, request.path_params["command"], payload)
+    space_path = f"/spaces/{request.path_params['space_id']}/"
+    back = urlsplit(request.headers.get("referer", "")).path
+    target = back if back.startswith(space_path) else space_path + "moderation"
+    return RedirectResponse(target, status_code=303)
 
 
 async def api_rooms(request: Request) -> JSONResponse:
@@ -121,6 +166,8 @@ async def api_messages(request: Request) -> JSONResponse:
         room = await get_chat_room(session, access.space.id, request.path_params["name"])
         if room is None:
             raise NotFound(N_("No such room."))
+        chat_facts = await get_chat_room_facts(session, room, auth.user)
+        access_chat_room(access.viewer, access.facts, chat_facts, Action.READ)
         lines = await get_recent_lines(
             session, room, before=int(before_raw) if before_raw else None, limit=limit
         )
@@ -143,15 +190,25 @@ async def api_messages(request: Request) -> JSONResponse:
 async def api_send(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     body = await json_body(request)
-    event = await _send(request, user, body.get("text"))
-    return JSONResponse({"ok": True, "id": event.seq}, status_code=201)
+    return JSONResponse(
+        await _run(request, user, "send", {"text": body.get("text")}), status_code=201
+    )
+
+
+async def api_command(request: Request) -> JSONResponse:
+    """POST .../chat/{name}/{command}: the same commands as the ``chat:<command>`` socket events."""
+    _, user = await check_api_write(request)
+    body = await json_body(request)
+    return JSONResponse(await _run(request, user, request.path_params["command"], body))
 
 
 routes = [
     Route("/spaces/{space_id:int}/chat", chat_index, methods=["GET"]),
     Route("/spaces/{space_id:int}/chat/{name}", chat_page, methods=["GET"]),
     Route("/spaces/{space_id:int}/chat/{name}", chat_post_form, methods=["POST"]),
+    Route("/spaces/{space_id:int}/chat/{name}/do/{command}", chat_command_form, methods=["POST"]),
     Route("/api/v1/spaces/{space_id:int}/chat", api_rooms, methods=["GET"]),
     Route("/api/v1/spaces/{space_id:int}/chat/{name}/messages", api_messages, methods=["GET"]),
     Route("/api/v1/spaces/{space_id:int}/chat/{name}/messages", api_send, methods=["POST"]),
+    Route("/api/v1/spaces/{space_id:int}/chat/{name}/{command}", api_command, methods=["POST"]),
 ]

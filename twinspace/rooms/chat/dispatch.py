@@ -1,0 +1,35 @@
+"""One entry point for every chat command, shared by sockets (``chat:<command>``) and HTTP."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from twinspace.accounts.models import User
+from twinspace.db import Database
+from twinspace.errors import NotFound
+from twinspace.i18n import N_
+from twinspace.rooms.chat.admin import ADMIN_COMMANDS
+from twinspace.rooms.chat.commands import MEMBER_COMMANDS
+from twinspace.rooms.chat.context import ChatCommand, load_chat_call
+from twinspace.rooms.chat.moderation import MODERATOR_COMMANDS
+from twinspace.settings import Settings
+
+CHAT_COMMANDS: dict[str, ChatCommand] = {**MEMBER_COMMANDS, **MODERATOR_COMMANDS, **ADMIN_COMMANDS}
+
+
+async def run_chat_command(
+    db: Database,
+    settings: Settings,
+    user: User | None,
+    space_id: int,
+    room_name: str,
+    command: str,
+    payload: dict[str, Any],
+) -> dict[str, Any]:
+    """Check the matrix for the command's action, run it, commit; events go out after commit."""
+    spec = CHAT_COMMANDS.get(command)
+    if spec is None:
+        raise NotFound(N_("No such chat command."))
+    async with db.unit_of_work() as uow:
+        call = await load_chat_call(uow, user, space_id, room_name, settings, spec.action)
+        return await spec.run(call, payload)

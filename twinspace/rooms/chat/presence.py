@@ -1,0 +1,75 @@
+"""Who is in a chat room now, and whether that is enough supervision for pupils to post."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from twinspace.accounts.models import User
+from twinspace.permissions import TEACHER_ROLES, Role
+from twinspace.rooms.chat.models import ChatPresence, ChatRoom
+from twinspace.spaces.models import Membership
+
+
+async def do_enter(session: AsyncSession, sid: str, room: ChatRoom, user: User, role: Role) -> None:
+    await session.execute(
+        delete(ChatPresence).where(ChatPresence.sid == sid, ChatPresence.room_id == room.id)
+    )
+    session.add(
+        ChatPresence(
+            sid=sid, room_id=room.id, user_id=user.id, role=role.value, school_id=user.school_id
+        )
+    )
+
+
+async def do_leave(session: AsyncSession, sid: str, room_id: int | None = None) -> list[int]:
+    """Remove a socket's presence (in one room, or everywhere); returns the rooms it left."""
+    query = select(ChatPresence.room_id).where(ChatPresence.sid == sid)
+    if room_id is not None:
+        query = query.where(ChatPresence.room_id == room_id)
+    rooms = sorted(set(await session.scalars(query)))
+    if rooms:
+        await session.execute(
+            delete(ChatPresence).where(ChatPresence.sid == sid, ChatPresence.room_id.in_(rooms))
+        )
+    return rooms
+
+
+async def get_present(session: AsyncSession, room_id: int) -> list[dict[str, Any]]:
+    rows = await session.execute(
+        select(User.id, User.display_name, ChatPresence.role)
+        .join(User, User.id == ChatPresence.user_id)
+        .where(ChatPresence.room_id == room_id)
+        .order_by(User.display_name)
+    )
+    seen: dict[int, dict[str, Any]] = {}
+    for user_id, name, role in rows:
+        seen.setdefault(user_id, {"id": user_id, "name": name, "role": role})
+    return list(seen.values())
+
+
+async def is_supervised(session: AsyncSession, room: ChatRoom) -> bool:
+    if room.supervision == "none":
+        return True
+    teacher_roles = [r.value for r in TEACHER_ROLES]
+    present_schools = set(
+        await session.scalars(
+            select(ChatPresence.school_id).where(
+                ChatPresence.room_id == room.id, ChatPresence.role.in_(teacher_roles)
+            )
+        )
+    )
+    if not present_schools:
+        return False
+    if room.supervision == "one_teacher":
+        return True
+    partner_schools = set(
+        await session.scalars(
+            select(User.school_id)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.space_id == room.space_id, Membership.role.in_(teacher_roles))
+        )
+    )
+    return partner_schools <= present_schools

@@ -1,0 +1,88 @@
+"""Chat over Socket.IO: ``chat:<command>`` events, presence ("who is here now") and typing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import select
+
+from twinspace.accounts.models import User
+from twinspace.errors import Invalid
+from twinspace.i18n import N_
+from twinspace.permissions import Action, Viewer
+from twinspace.rooms.chat.dispatch import CHAT_COMMANDS, run_chat_command
+from twinspace.rooms.chat.models import ChatRoom
+from twinspace.rooms.chat.presence import do_enter, do_leave, get_present
+from twinspace.rooms.names import chat_room_name, parse_room
+from twinspace.rooms.resolve import RoomTarget, access_target
+from twinspace.runtime import Runtime
+
+
+async def emit_presence(rt: Runtime, room: ChatRoom) -> None:
+    async with rt.db.read() as session:
+        users = await get_present(session, room.id)
+    name = chat_room_name(room.space_id, room.name)
+    await rt.sio.emit("presence", {"room": name, "users": users}, to=name)
+
+
+async def on_joined(
+    rt: Runtime, sid: str, target: RoomTarget, user: User | None, viewer: Viewer
+) -> None:
+    if target.chat is None or user is None:
+        return
+    async with rt.db.unit_of_work() as uow:
+        await do_enter(uow.session, sid, target.chat, user, viewer.role)
+    await emit_presence(rt, target.chat)
+
+
+async def on_left(rt: Runtime, sid: str, room_ids: list[int] | None = None) -> None:
+    """Forget this socket's presence (in some rooms, or all) and tell those rooms."""
+    async with rt.db.unit_of_work() as uow:
+        if room_ids is None:
+            left = await do_leave(uow.session, sid)
+        else:
+            left = [r for room_id in room_ids for r in await do_leave(uow.session, sid, room_id)]
+        rooms = (
+            list(await uow.session.scalars(select(ChatRoom).where(ChatRoom.id.in_(left))))
+            if left
+            else []
+        )
+    for room in rooms:
+        await emit_presence(rt, room)
+
+
+def register_chat_sockets(rt: Runtime, on: Callable[[str], Callable]) -> None:
+    def command_handler(command: str):
+        async def handle(
+            sid: str, state: dict[str, Any], user: User | None, data: dict[str, Any]
+        ) -> dict[str, Any]:
+            ref = parse_room(data.get("room"))
+            if ref.kind != "chat" or ref.key is None:
+                raise Invalid(N_("This is not a chat room."))
+            return await run_chat_command(
+                rt.db, rt.settings, user, ref.space_id, ref.key, command, data
+            )
+
+        return handle
+
+    for command in CHAT_COMMANDS:
+        on(f"chat:{command}")(command_handler(command))
+
+    @on("chat:typing")
+    async def typing(
+        sid: str, state: dict[str, Any], user: User | None, data: dict[str, Any]
+    ) -> dict[str, Any]:
+        ref = parse_room(data.get("room"))
+        if ref.kind != "chat":
+            raise Invalid(N_("This is not a chat room."))
+        async with rt.db.read() as session:
+            await access_target(session, user, ref, Action.POST)
+        assert user is not None
+        await rt.sio.emit(
+            "typing",
+            {"room": ref.name, "user": {"id": user.id, "name": user.display_name}},
+            to=ref.name,
+            skip_sid=sid,
+        )
+        return {"ok": True}
