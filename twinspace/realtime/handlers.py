@@ -96,7 +96,7 @@ def register_handlers(rt: Runtime) -> None:
             async def wrapped(sid: str, data: Any = None) -> dict[str, Any]:
                 state = await sio.get_session(sid)
                 try:
-                    if not buckets.allow(sid):
+                    if not buckets.allow(str(state.get("user_id") or sid)):  # per member
                         raise RateLimited(N_("Slow down: too many messages."))
                     if not isinstance(data, dict):
                         raise Invalid(N_("The payload must be an object."))

@@ -72,4 +72,4 @@ async def is_supervised(session: AsyncSession, room: ChatRoom) -> bool:
             .where(Membership.space_id == room.space_id, Membership.role.in_(teacher_roles))
         )
     )
-    return partner_schools <= present_schools
+    return (partner_schools - {None}) <= present_schools

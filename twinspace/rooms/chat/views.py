@@ -73,7 +73,7 @@ async def chat_index(request: Request) -> Response:
         access = await access_space_room(
             session, auth.user, request.path_params["space_id"], Room.CHAT
         )
-        rooms = await get_chat_rooms(session, access.space.id)
+        rooms = await _enterable_rooms(session, access, auth.user)
     if rooms:
         return RedirectResponse(f"/spaces/{access.space.id}/chat/{rooms[0].name}", status_code=303)
     return await render(
@@ -142,7 +142,7 @@ async def api_rooms(request: Request) -> JSONResponse:
         access = await access_space_room(
             session, auth.user, request.path_params["space_id"], Room.CHAT
         )
-        rooms = await get_chat_rooms(session, access.space.id)
+        rooms = await _enterable_rooms(session, access, auth.user)
     return JSONResponse(
         {
             "rooms": [
