@@ -7,6 +7,11 @@ function readStrings() {
   return node ? JSON.parse(node.textContent) : {};
 }
 
+// "HH:MM" in the reader's time zone (the server renders UTC, which is all it knows).
+function clockTime(at) {
+  return at.toTimeString().slice(0, 5);
+}
+
 function messageNode(event, me) {
   const li = document.createElement("li");
   const author = event.data.author || {};
@@ -19,7 +24,7 @@ function messageNode(event, me) {
   time.className = "message__time";
   const at = event.at ? new Date(event.at) : new Date();
   time.dateTime = at.toISOString();
-  time.textContent = at.toTimeString().slice(0, 5);
+  time.textContent = clockTime(at);
   const text = document.createElement("p");
   text.className = "message__text";
   text.textContent = event.data.text;
@@ -40,6 +45,11 @@ export function startChat(section) {
   let lastId = Number(section.dataset.lastId || 0);
   let unseen = 0;
   let wasConnected = false;
+
+  for (const node of list.querySelectorAll("time.message__time[datetime]")) {
+    const at = new Date(node.dateTime);
+    if (!Number.isNaN(at.getTime())) node.textContent = clockTime(at);
+  }
 
   const nearBottom = () => list.scrollHeight - list.scrollTop - list.clientHeight < 80;
   const scrollDown = () => { list.scrollTop = list.scrollHeight; };
