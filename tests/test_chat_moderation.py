@@ -504,3 +504,13 @@ async def test_http_moderation_needs_csrf(server: RunningServer) -> None:
         assert (
             await anonymous.post("/api/v1/spaces/1/chat/general/lock", json={})
         ).status_code == 401
+
+
+async def test_narrowing_the_audience_stops_live_delivery(
+    server: RunningServer, connect_as
+) -> None:
+    anne, lea, tina = await _joined(connect_as, "anne", "lea", "tina")
+    assert (await anne.call("chat:settings", {"room": GENERAL, "audience": "teachers"}))["ok"]
+    assert (await lea.call("catchup", {"room": GENERAL, "after": 0}))["error"] == "not_found"
+    await marker(anne, tina, text="teachers only now")
+    assert not [e for e in lea.events if e["data"].get("text") == "teachers only now"]

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
+import jinja2
 import socketio
 from sqlalchemy import delete
 from starlette.applications import Starlette
@@ -28,12 +29,16 @@ from twinspace.realtime.handlers import register_handlers
 from twinspace.realtime.models import LiveSocket
 from twinspace.realtime.server import create_sio, make_publisher
 from twinspace.rooms import views as room_views
+from twinspace.rooms.chat import admin_views as chat_admin_views
 from twinspace.rooms.chat import moderation_views
 from twinspace.rooms.chat import views as chat_views
 from twinspace.rooms.chat.admin import do_purge_chat_history
 from twinspace.rooms.chat.models import ChatPresence
+from twinspace.rooms.pages import api as pages_api
+from twinspace.rooms.pages import views as pages_views
 from twinspace.runtime import Runtime
 from twinspace.settings import Settings
+from twinspace.tools.registry import all_tools, load_builtin_tools
 from twinspace.web import pages
 from twinspace.web.context import render, translate
 from twinspace.web.middleware import RequestContextMiddleware
@@ -88,6 +93,21 @@ async def _purge_daily(db: Database) -> None:
         await asyncio.sleep(24 * 3600)
 
 
+def template_environment(settings: Settings) -> jinja2.Environment:
+    """Our templates, plus each tool's own templates under "<kind>/"."""
+    load_builtin_tools()
+    tool_dirs = {
+        t.kind: jinja2.FileSystemLoader(str(t.templates)) for t in all_tools() if t.templates
+    }
+    loader = jinja2.ChoiceLoader(
+        [
+            jinja2.FileSystemLoader(str(settings.frontend_dir / "templates")),
+            jinja2.PrefixLoader(tool_dirs),
+        ]
+    )
+    return jinja2.Environment(loader=loader, autoescape=jinja2.select_autoescape(["html"]))
+
+
 def create_app(settings: Settings) -> socketio.ASGIApp:
     db = Database(settings.database_url)
     sio = create_sio(settings)
@@ -124,6 +144,9 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
             *room_views.routes,
             *chat_views.routes,
             *moderation_views.routes,
+            *chat_admin_views.routes,
+            *pages_views.routes,
+            *pages_api.routes,
             Mount("/static", StaticFiles(directory=static_dir, check_dir=False), name="static"),
         ],
         exception_handlers={
@@ -134,7 +157,7 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
         lifespan=lifespan,
     )
     app.state.runtime = rt
-    app.state.templates = Jinja2Templates(directory=str(settings.frontend_dir / "templates"))
+    app.state.templates = Jinja2Templates(env=template_environment(settings))
     app.state.assets_built = (static_dir / "build" / "app.js").exists()
     wrapped = RequestContextMiddleware(app, secure_cookies=settings.secure_cookies)
     asgi = socketio.ASGIApp(sio, other_asgi_app=wrapped, socketio_path="socket.io")

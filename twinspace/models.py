@@ -5,6 +5,9 @@ from twinspace.db import Base
 from twinspace.events import Event, RoomCounter  # noqa: F401
 from twinspace.realtime import models as realtime_models  # noqa: F401
 from twinspace.rooms.chat import models as chat_models  # noqa: F401
+from twinspace.rooms.pages import models as pages_models  # noqa: F401
 from twinspace.spaces import models as spaces_models  # noqa: F401
+from twinspace.tools.registry import load_builtin_tools
 
+load_builtin_tools()  # each tool's tables
 metadata = Base.metadata

@@ -264,3 +264,36 @@ def access_chat_post(
         raise Unsupervised(
             N_("Pupils can write here only while a teacher is in the room. You can still read.")
         )
+
+
+# --- Pages of Project activities, Teachers' room and Pupils' corner --------------------------
+
+PAGE_ROOMS = (Room.ACTIVITIES, Room.TEACHERS, Room.PUPILS)
+
+
+@dataclass(frozen=True)
+class PageFacts:
+    room: Room
+    is_public: bool = False  # an administrator published it
+    is_draft: bool = False
+    deleted: bool = False
+
+    @property
+    def published(self) -> bool:
+        return (
+            self.is_public
+            and not self.is_draft
+            and not self.deleted
+            and self.room is Room.ACTIVITIES
+        )
+
+
+def access_page(viewer: Viewer, space: SpaceFacts, page: PageFacts, action: Action) -> None:
+    """A page follows its room's row of the matrix; the public reads published pages only;
+    drafts and pages in the trash exist only for those who manage the room's pages."""
+    manages = allowed(viewer.role, page.room, Action.MANAGE_PAGES, space)
+    if (page.is_draft or page.deleted) and not manages:
+        raise NotFound(N_("No such page."))
+    if page.deleted and action is not Action.MANAGE_PAGES:
+        raise NotFound(N_("No such page."))
+    access_room(viewer, space, page.room, action, published=page.published)

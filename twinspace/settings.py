@@ -39,6 +39,8 @@ class Settings:
     secure_cookies: bool = False
     max_socket_payload: int = 256 * 1024
     chat_text_max: int = 2000
+    socket_events_per_second: float = 5.0  # per member, on every socket event
+    socket_event_burst: int = 20
     session_days: int = 14
     login_account_limit: int = 10
     login_address_limit: int = 50

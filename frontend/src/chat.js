@@ -1,50 +1,43 @@
-// Live chat: join, send with ack, receive events in id order, catch up after a cut.
-import { io } from "socket.io-client";
+// Live chat: join, send with ack, receive events in id order, catch up after a cut; message
+// actions, presence, typing, held messages and older history on top of the server-rendered page.
+import { call, openSocket } from "./socket.js";
 import { connectionBar } from "./connection.js";
+import { clockTime, fmt, plural, readStrings } from "./i18n.js";
+import * as R from "./chat-render.js";
+import { messageActions } from "./chat-actions.js";
+import { presenceStrip, typingLine, typingSender } from "./presence.js";
 
-function readStrings() {
-  const node = document.getElementById("i18n");
-  return node ? JSON.parse(node.textContent) : {};
-}
-
-// "HH:MM" in the reader's time zone (the server renders UTC, which is all it knows).
-function clockTime(at) {
-  return at.toTimeString().slice(0, 5);
-}
-
-function messageNode(event, me) {
-  const li = document.createElement("li");
-  const author = event.data.author || {};
-  li.className = "message message--new" + (author.username === me ? " message--mine" : "");
-  li.dataset.id = String(event.id);
-  const name = document.createElement("span");
-  name.className = "message__author";
-  name.textContent = author.name || "?";
-  const time = document.createElement("time");
-  time.className = "message__time";
-  const at = event.at ? new Date(event.at) : new Date();
-  time.dateTime = at.toISOString();
-  time.textContent = clockTime(at);
-  const text = document.createElement("p");
-  text.className = "message__text";
-  text.textContent = event.data.text;
-  li.append(name, " ", time, text);
-  return li;
-}
+const HISTORY_PAGE = 50;
+const DESCRIBE_PAGE = 100;
+const ANNOUNCE_AFTER = 1500; // ms: messages arriving together are announced as one summary
+const STATUS_FOR = 8000; // ms an action's confirmation stays on screen
 
 export function startChat(section) {
   const t = readStrings();
   const room = section.dataset.room;
   const me = section.dataset.me;
+  const meId = Number(section.dataset.meId || 0);
+  const meName = section.dataset.meName || me;
+  const moderator = section.dataset.moderator === "true";
   const list = section.querySelector("#messages");
   const form = section.querySelector("#composer");
   const textarea = form ? form.querySelector("textarea") : null;
+  const sendButton = form ? form.querySelector("button[type=submit]") : null;
   const errorBox = section.querySelector("#composer-error");
   const pill = section.querySelector("#new-pill");
+  const start = section.querySelector("#messages-start"); // first item: "Load older messages"
+  const older = section.querySelector("#load-older");
+  const statusLine = section.querySelector("#chat-status");
+  const announcer = section.querySelector("#chat-announce");
   const bar = connectionBar(t);
-  let lastId = Number(section.dataset.lastId || 0);
+  const pageLastId = Number(section.dataset.lastId || 0);
+  let lastId = pageLastId;
+  let locked = section.dataset.locked === "true";
+  let archived = false;
+  let sending = false;
   let unseen = 0;
   let wasConnected = false;
+  let described = false;
 
   for (const node of list.querySelectorAll("time.message__time[datetime]")) {
     const at = new Date(node.dateTime);
@@ -52,82 +45,367 @@ export function startChat(section) {
   }
 
   const nearBottom = () => list.scrollHeight - list.scrollTop - list.clientHeight < 80;
-  const scrollDown = () => { list.scrollTop = list.scrollHeight; };
+  let stuck = true; // the reader is at the newest message: stay there when the list resizes
+  const scrollDown = () => { list.scrollTop = list.scrollHeight; stuck = true; };
   scrollDown();
+  // the typing line, a notice or an error under the list make it shorter: keep the bottom in view
+  if (typeof ResizeObserver === "function") new ResizeObserver(() => { if (stuck) scrollDown(); }).observe(list);
+
+  // --- what the page says to the reader ------------------------------------------------------
+  let statusTimer = null;
+  function say(text, isError = false) {
+    if (!statusLine) return;
+    clearTimeout(statusTimer);
+    statusLine.textContent = text;
+    statusLine.classList.toggle("chat__status--error", isError);
+    statusTimer = setTimeout(() => { statusLine.textContent = ""; }, STATUS_FOR);
+  }
+
+  let toAnnounce = [];
+  let announceTimer = null;
+  function announce(msg) {
+    if (!announcer) return;
+    toAnnounce.push(msg);
+    clearTimeout(announceTimer);
+    announceTimer = setTimeout(() => {
+      const n = toAnnounce.length;
+      const text = n === 1
+        ? fmt(t.announceOne, { name: toAnnounce[0].author.name || "?", text: toAnnounce[0].text.slice(0, 200) })
+        : plural(t, "announceMany", n);
+      toAnnounce = [];
+      announcer.textContent = text;
+    }, ANNOUNCE_AFTER);
+  }
 
   function showPill() {
     if (!pill) return;
-    pill.textContent = t.newMessages.replace("%(n)s", unseen);
+    pill.textContent = plural(t, "newMessages", unseen);
     pill.hidden = false;
   }
   if (pill) pill.addEventListener("click", () => { unseen = 0; pill.hidden = true; scrollDown(); });
-  list.addEventListener("scroll", () => { if (nearBottom() && pill) { unseen = 0; pill.hidden = true; } });
+  list.addEventListener("scroll", () => {
+    stuck = nearBottom();
+    if (stuck && pill) { unseen = 0; pill.hidden = true; }
+  });
 
-  function apply(event) {
-    if (event.room !== room || event.id <= lastId) return false;
-    lastId = event.id;
-    if (event.type !== "chat.message") return true;
+  const socket = openSocket();
+  const strip = presenceStrip(section.querySelector("#presence"), t);
+  const typingNow = typingLine(section.querySelector("#typing"), t);
+  const actions = messageActions({
+    list, socket, room, me, moderator, t, say,
+    roles: strip.roles,
+    maxLength: textarea ? textarea.maxLength : 2000,
+  });
+
+  // --- the composer ----------------------------------------------------------------------------
+  function updateComposer() {
+    if (!form) return;
+    const blocked = archived || (locked && !moderator);
+    textarea.disabled = blocked || sending;
+    if (sendButton) sendButton.disabled = blocked || sending;
+  }
+
+  function notice(id, text) {
+    let node = section.querySelector(`#${id}`);
+    if (!node) {
+      node = document.createElement("p");
+      node.className = "notice";
+      node.id = id;
+      list.before(node);
+    }
+    node.hidden = !text;
+    if (text) node.textContent = text;
+  }
+
+  function setLocked(value, live) {
+    locked = value;
+    notice("locked-notice", value ? t.locked : "");
+    updateComposer();
+    if (live && !value) say(t.unlocked);
+  }
+
+  function setSlowMode(seconds, live) {
+    notice("slow-notice", seconds > 0 ? plural(t, "slowMode", seconds) : "");
+    if (live && !seconds) say(t.slowModeOff);
+  }
+
+  function applySettings(data) {
+    const name = room.split(":").pop();
+    if ("title" in data) {
+      const title = `# ${data.title || name}`;
+      section.querySelector("#chat-title").textContent = title;
+      const link = document.querySelector(`.chat__rooms a[data-room-name="${CSS.escape(name)}"]`);
+      if (link) link.textContent = title;
+    }
+    if ("audience" in data) {
+      const badge = section.querySelector("#chat-visibility");
+      if (badge) {
+        const key = { teachers: "audienceTeachers", group: "audienceGroup" }[data.audience] || "audienceAll";
+        badge.textContent = t[key];
+        badge.classList.toggle("visibility--teachers", data.audience === "teachers");
+      }
+    }
+    if ("supervision" in data) {
+      const rule = section.querySelector(".room-rule");
+      if (rule) rule.hidden = data.supervision === "none";
+    }
+    if ("archived" in data) {
+      archived = Boolean(data.archived);
+      notice("archived-notice", archived ? t.archived : "");
+      updateComposer();
+    }
+  }
+
+  function composerError(ack) {
+    if (ack.error === "timeout") return t.notSent;
+    if (ack.error === "muted" && ack.until) {
+      return `${ack.message} ${fmt(t.mutedUntil, { time: clockTime(ack.until) })}`;
+    }
+    if (ack.error === "slow_mode") {
+      const n = Math.max(1, Math.ceil(Number(ack.retry_after) || 1));
+      return `${ack.message} ${plural(t, "waitSeconds", n)}`;
+    }
+    return ack.message || t.notSent;
+  }
+
+  // A message held by the word filter: only its author sees it, until a teacher approves it.
+  function addPending(messageId, text) {
+    if (R.findByMessageId(list, messageId)) return;
+    const li = document.createElement("li");
+    li.className = "message message--mine message--pending message--new";
+    li.dataset.messageId = String(messageId);
+    const name = document.createElement("span");
+    name.className = "message__author";
+    name.textContent = meName;
+    const body = document.createElement("p");
+    body.className = "message__text";
+    body.textContent = text;
+    const note = document.createElement("p");
+    note.className = "message__pending";
+    note.textContent = t.pending;
+    li.append(name, body, note);
     const empty = document.getElementById("no-messages");
     if (empty) empty.remove();
+    list.append(li);
+    scrollDown();
+    say(t.pendingSaid);
+  }
+
+  // --- applying events -------------------------------------------------------------------------
+  function addMessage(msg, live) {
+    if (R.findById(list, msg.id)) return false;
+    if (msg.status !== "visible" && !moderator) return false;
+    const empty = document.getElementById("no-messages");
+    if (empty) empty.remove();
+    const pending = list.querySelector(`.message--pending[data-message-id="${Number(msg.messageId)}"]`);
+    const mine = msg.author.username === me;
     const stick = nearBottom();
-    list.append(messageNode(event, me));
-    if (stick || event.data.author?.username === me) scrollDown();
-    else { unseen += 1; showPill(); }
+    const li = R.messageNode(msg, me, t);
+    R.keepPlace(list, () => {
+      R.insertInOrder(list, li);
+      if (pending) pending.remove();
+    }, pending);
+    actions.attach(li);
+    typingNow.stopped(msg.author.id);
+    const last = !li.nextElementSibling || li.nextElementSibling.classList.contains("message--pending");
+    if (stick || (mine && live)) scrollDown();
+    else if (last) { unseen += 1; showPill(); }
+    if (live && !mine) announce(msg);
     return true;
   }
 
-  const socket = io({ transports: ["websocket", "polling"] });
-
-  function catchUp() {
-    return new Promise((resolve) => {
-      socket.timeout(10000).emit("catchup", { room, after: lastId }, (err, ack) => {
-        if (err || !ack || !ack.ok) return resolve(0);
-        let applied = 0;
-        for (const ev of ack.events) if (apply(ev)) applied += 1;
-        if (ack.more) catchUp().then((n) => resolve(applied + n));
-        else resolve(applied);
-      });
-    });
+  function findMessage(data) {
+    return (data.seq && R.findById(list, data.seq)) || R.findByMessageId(list, data.message_id);
   }
 
-  socket.on("connect", () => {
-    socket.timeout(10000).emit("join", { room }, async (err, ack) => {
-      if (err || !ack || !ack.ok) return;
-      const missed = ack.last_id > lastId ? await catchUp() : 0;
-      if (wasConnected) bar.back(missed);
-      wasConnected = true;
-      section.dataset.live = "true";
+  function removed(data, status) {
+    const li = findMessage(data);
+    if (!li) return;
+    if (moderator) {
+      R.setStatus(li, status, t);
+      actions.refresh(li);
+    } else {
+      actions.forget(li);
+      R.keepPlace(list, () => li.remove(), li);
+    }
+  }
+
+  function restored(event) {
+    const msg = R.fromRestoredEvent(event);
+    const li = R.findById(list, msg.id);
+    if (li) {
+      R.setStatus(li, "visible", t);
+      actions.refresh(li);
+    } else {
+      addMessage(msg, false);
+    }
+  }
+
+  // Returns true when a new chat message was added to the list.
+  function apply(event, live = false) {
+    if (event.room !== room || event.id <= lastId) return false;
+    lastId = event.id;
+    const data = event.data || {};
+    switch (event.type) {
+      case "chat.message":
+        return addMessage(R.fromMessageEvent(event), live);
+      case "chat.edited": {
+        const li = findMessage(data);
+        if (li) { R.setText(li, data.text); R.setEdited(li, t); }
+        break;
+      }
+      case "chat.deleted": removed(data, "deleted"); break;
+      case "chat.hidden": removed(data, "hidden"); break;
+      case "chat.restored": restored(event); break;
+      case "chat.locked": setLocked(Boolean(data.locked), live); break;
+      case "chat.slow_mode": setSlowMode(Number(data.seconds) || 0, live); break;
+      case "chat.settings": applySettings(data); break;
+      default: break;
+    }
+    return false;
+  }
+
+  // Fetch everything after lastId, in order; returns how many chat messages it added.
+  let catching = null;
+  let catchAgain = false;
+  function catchUp() {
+    if (catching) { catchAgain = true; return catching; }
+    catching = (async () => {
+      let added = 0;
+      do {
+        catchAgain = false;
+        for (;;) {
+          const ack = await call(socket, "catchup", { room, after: lastId });
+          if (!ack.ok) break;
+          for (const ev of ack.events) if (apply(ev)) added += 1;
+          if (!ack.more) break;
+        }
+      } while (catchAgain);
+      return added;
+    })().finally(() => { catching = null; });
+    return catching;
+  }
+
+  // The page rendered messages without their ids: ask the history once, attach the actions,
+  // mark edits, and show moderators what was hidden in between.
+  async function describeRendered() {
+    const nodes = list.querySelectorAll(".message[data-id]");
+    if (!nodes.length || !pageLastId) return;
+    const oldest = Number(nodes[0].dataset.id);
+    let before = pageLastId + 1;
+    for (;;) {
+      const ack = await call(socket, "chat:history", { room, before, limit: DESCRIBE_PAGE });
+      if (!ack.ok) return;
+      let olderExist = ack.more;
+      for (const m of ack.messages) {
+        const msg = R.fromHistory(m);
+        if (msg.id < oldest) { olderExist = true; continue; }
+        const li = R.findById(list, msg.id);
+        if (li) {
+          R.describe(li, msg);
+          if (msg.editedAt) R.setEdited(li, t);
+          R.setStatus(li, msg.status, t);
+          actions.attach(li);
+        } else if (msg.status === "visible" || moderator) {
+          const node = R.messageNode(msg, me, t, { fresh: false });
+          R.keepPlace(list, () => R.insertInOrder(list, node));
+          actions.attach(node);
+        }
+      }
+      const first = ack.messages[0];
+      if (ack.more && first && first.id > oldest) { before = first.id; continue; }
+      if (start) start.hidden = !olderExist;
+      return;
+    }
+  }
+
+  async function loadOlder() {
+    const first = list.querySelector(".message[data-id]");
+    const before = first ? Number(first.dataset.id) : lastId + 1;
+    older.disabled = true;
+    const ack = await call(socket, "chat:history", { room, before, limit: HISTORY_PAGE });
+    older.disabled = false;
+    if (!ack.ok) { say(ack.message || t.notSent, true); return; }
+    let added = 0;
+    R.keepPlace(list, () => {
+      for (const m of ack.messages) {
+        if (R.findById(list, m.id)) continue;
+        const li = R.messageNode(R.fromHistory(m), me, t, { fresh: false });
+        R.insertInOrder(list, li);
+        actions.attach(li);
+        added += 1;
+      }
+      if (!ack.more) {
+        // nothing older: the button becomes the start of the conversation, in the same place
+        const note = document.createElement("p");
+        note.className = "hint messages__beginning";
+        note.textContent = t.noOlder;
+        start.replaceChildren(note);
+        list.focus({ preventScroll: true });
+      }
     });
+    say(added ? plural(t, "olderLoaded", added) : t.noOlder);
+  }
+  if (older) older.addEventListener("click", loadOlder);
+
+  // --- the connection --------------------------------------------------------------------------
+  socket.on("connect", async () => {
+    const ack = await call(socket, "join", { room });
+    if (!ack.ok) { say(ack.message || t.notSent, true); return; }
+    const missed = ack.last_id > lastId ? await catchUp() : 0;
+    if (!described) {
+      described = true;
+      await describeRendered();
+    }
+    if (wasConnected) bar.back(missed);
+    wasConnected = true;
+    section.dataset.live = "true";
   });
   socket.on("disconnect", () => {
     section.dataset.live = "false";
     if (wasConnected) bar.lost();
   });
   socket.on("event", (event) => {
-    if (event.room !== room) return;
-    if (event.id > lastId + 1) catchUp();  // a gap: fetch what is missing, in order
-    else apply(event);
+    if (event.room === room) {
+      if (event.id > lastId + 1) catchUp(); // a gap: fetch what is missing, in order
+      else apply(event, true);
+    } else if (typeof event.room === "string" && event.room.startsWith("user:")) {
+      const data = event.data || {};
+      if (data.chat_room !== room || !errorBox) return;
+      if (event.type === "chat.muted") errorBox.textContent = fmt(t.mutedNotice, { time: clockTime(data.until) });
+      else if (event.type === "chat.unmuted") { errorBox.textContent = ""; say(t.unmuted); }
+    }
+  });
+  socket.on("presence", (p) => { if (p.room === room) strip.show(p.users || []); });
+  socket.on("typing", (p) => {
+    if (p.room === room && p.user && p.user.id !== meId) typingNow.typing(p.user);
   });
 
   if (form && textarea) {
+    const typing = typingSender(textarea, () => {
+      if (socket.connected) socket.emit("chat:typing", { room }, () => {});
+    });
     textarea.addEventListener("keydown", (e) => {
       if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); form.requestSubmit(); }
     });
-    form.addEventListener("submit", (e) => {
-      if (!socket.connected) return;  // no live connection: the form posts normally
+    form.addEventListener("submit", async (e) => {
+      if (!socket.connected) return; // no live connection: the form posts normally
       e.preventDefault();
       const text = textarea.value.trim();
-      if (!text) return;
+      if (!text || sending) return;
       errorBox.textContent = "";
-      textarea.disabled = true;
-      socket.timeout(10000).emit("chat:send", { room, text }, (err, ack) => {
-        textarea.disabled = false;
-        textarea.focus();
-        if (err) { errorBox.textContent = t.notSent; return; }
-        if (!ack.ok) { errorBox.textContent = ack.message; return; }
-        textarea.value = "";
-        if (ack.id > lastId + 1) catchUp();
-      });
+      sending = true;
+      updateComposer();
+      const ack = await call(socket, "chat:send", { room, text });
+      sending = false;
+      updateComposer();
+      textarea.focus();
+      if (!ack.ok) { errorBox.textContent = composerError(ack); return; }
+      textarea.value = "";
+      typing.sent();
+      if (ack.held) addPending(ack.message_id, text);
+      else if (ack.id > lastId + 1) catchUp();
     });
+    updateComposer();
   }
 }

@@ -1,4 +1,6 @@
 // The "Reconnecting…" / "Back online" bar, announced politely to screen readers.
+import { plural } from "./i18n.js";
+
 export function connectionBar(t) {
   const bar = document.getElementById("connection");
   let hideTimer = null;
@@ -12,8 +14,9 @@ export function connectionBar(t) {
     },
     back(missed) {
       if (!bar) return;
+      clearTimeout(hideTimer);
       bar.className = "connection connection--ok";
-      bar.textContent = missed > 0 ? t.backMissed.replace("%(n)s", missed) : t.back;
+      bar.textContent = missed > 0 ? plural(t, "backMissed", missed) : t.back;
       bar.hidden = false;
       hideTimer = setTimeout(() => { bar.hidden = true; }, 5000);
     },

@@ -28,6 +28,7 @@ from twinspace.rooms.chat.actions import get_chat_room
 from twinspace.rooms.chat.models import ChatRoom
 from twinspace.rooms.chat.visibility import visible_chat_events
 from twinspace.rooms.names import chat_room_name, parse_room
+from twinspace.rooms.pages import service as page_service
 from twinspace.rooms.resolve import access_target
 from twinspace.runtime import Runtime
 from twinspace.spaces.queries import facts
@@ -46,7 +47,7 @@ def _cookies(environ: dict[str, Any]) -> SimpleCookie:
 
 def register_handlers(rt: Runtime) -> None:
     sio, db = rt.sio, rt.db
-    buckets = TokenBuckets()
+    buckets = TokenBuckets(rt.settings.socket_events_per_second, rt.settings.socket_event_burst)
 
     @sio.event
     async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> None:
@@ -165,6 +166,22 @@ def register_handlers(rt: Runtime) -> None:
         return {"ok": True, "room": ref.name, "events": events, "more": more}
 
     chat_sockets.register_chat_sockets(rt, on)
+
+    @on("tool")
+    async def tool(
+        sid: str, state: dict[str, Any], user: User | None, data: dict[str, Any]
+    ) -> dict[str, Any]:
+        """A tool command: {"space_id", "widget_id", "command", ...the command's fields}."""
+        space_id, widget_id, command = (
+            data.get("space_id"),
+            data.get("widget_id"),
+            data.get("command"),
+        )
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (space_id, widget_id)):
+            raise Invalid(N_("'space_id' and 'widget_id' must be numbers."))
+        if not isinstance(command, str) or not command:
+            raise Invalid(N_("A command is required."))
+        return await page_service.tool_command(rt, user, space_id, widget_id, command, data)
 
 
 async def disconnect_sessions(rt: Runtime, session_ids: list[str]) -> None:

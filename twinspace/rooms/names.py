@@ -12,7 +12,7 @@ from twinspace.permissions import Room
 ROOM_NAME_MAX = 200
 _PATTERN = re.compile(
     r"^space:(?P<space>[1-9][0-9]{0,9}):"
-    r"(?:(?P<fixed>home|teachers|pupils|moderation)|page:(?P<page>[1-9][0-9]{0,9})|chat:(?P<chat>[^:\s]{1,64}))$"
+    r"(?:(?P<fixed>home|activities|teachers|pupils|moderation)|page:(?P<page>[1-9][0-9]{0,9})|chat:(?P<chat>[^:\s]{1,64}))$"
 )
 
 
@@ -46,4 +46,9 @@ def chat_room_name(space_id: int, chat_name: str) -> str:
     return f"space:{space_id}:chat:{chat_name}"
 
 
-FIXED_KINDS = {"home": Room.HOME, "teachers": Room.TEACHERS, "pupils": Room.PUPILS}
+FIXED_KINDS = {
+    "home": Room.HOME,
+    "activities": Room.ACTIVITIES,
+    "teachers": Room.TEACHERS,
+    "pupils": Room.PUPILS,
+}

@@ -10,10 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from twinspace.accounts.models import User
 from twinspace.errors import NotFound
 from twinspace.i18n import N_
-from twinspace.permissions import Action, Room, Viewer, access_chat_room, access_room
+from twinspace.permissions import Action, Room, Viewer, access_chat_room, access_page, access_room
 from twinspace.rooms.chat.context import get_chat_room_facts
 from twinspace.rooms.chat.models import ChatRoom
 from twinspace.rooms.names import FIXED_KINDS, RoomRef
+from twinspace.rooms.pages.actions import page_facts
+from twinspace.rooms.pages.models import Page
 from twinspace.spaces.models import Space
 from twinspace.spaces.queries import facts, get_viewer
 
@@ -26,6 +28,7 @@ class RoomTarget:
     published: bool
     chat: ChatRoom | None = None
     read_action: Action = field(default=Action.READ)  # what reading this room requires
+    page: Page | None = None
 
 
 async def resolve_room(session: AsyncSession, ref: RoomRef) -> RoomTarget:
@@ -44,8 +47,11 @@ async def resolve_room(session: AsyncSession, ref: RoomRef) -> RoomTarget:
         if chat is None:
             raise NotFound(N_("No such room."))
         return RoomTarget(ref, space, Room.CHAT, published=False, chat=chat)
-    # Activity pages arrive with the pages-and-tools registry.
-    raise NotFound(N_("No such room."))
+    page = await session.get(Page, int(ref.key or 0))
+    if page is None or page.space_id != space.id:
+        raise NotFound(N_("No such room."))
+    facts_ = page_facts(page)
+    return RoomTarget(ref, space, facts_.room, published=facts_.published, page=page)
 
 
 async def access_target(
@@ -59,6 +65,8 @@ async def access_target(
     if target.chat is not None:
         chat_facts = await get_chat_room_facts(session, target.chat, user)
         access_chat_room(viewer, facts(target.space), chat_facts, action)
+    elif target.page is not None:
+        access_page(viewer, facts(target.space), page_facts(target.page), action)
     else:
         access_room(viewer, facts(target.space), target.room, action, published=target.published)
     return target, viewer

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from twinspace.permissions import Role, Room
+from twinspace.permissions import Action, Role, Room
+from twinspace.rooms.pages.actions import get_pages, page_facts
 from twinspace.spaces.context import SpaceAccess, access_space_room
+from twinspace.spaces.publication import do_publish_home, get_gallery, home_report
 from twinspace.spaces.queries import get_members
-from twinspace.web.context import get_auth, render, runtime
+from twinspace.web.context import (
+    check_api_write,
+    check_form_write,
+    get_auth,
+    json_body,
+    render,
+    runtime,
+)
 
 PUPIL_ROLES = {Role.PUPIL.value, Role.PUPIL_ADMIN.value}
 
@@ -30,38 +39,75 @@ async def home(request: Request) -> Response:
             session, auth.user, request.path_params["space_id"], Room.HOME
         )
         members = await get_members(session, access.space.id)
+        pages = [
+            p
+            for p in await get_pages(session, access.space.id, Room.ACTIVITIES)
+            if p.parent_id is None
+            and not p.is_draft
+            and (access.viewer.is_member or page_facts(p).published)
+        ]
     if not access.viewer.is_member:  # pupils' data never leaves the TwinSpace
         members = [m for m in members if m.role not in PUPIL_ROLES]
     return await render(
-        request, "space/home.html", {**shell_context(access, Room.HOME), "members": members}
+        request,
+        "space/home.html",
+        {**shell_context(access, Room.HOME), "members": members, "public_pages": pages},
     )
 
 
-def room_page(room: Room, template: str):
-    async def view(request: Request) -> Response:
-        auth = await get_auth(request)
-        async with runtime(request).db.read() as session:
-            access = await access_space_room(
-                session, auth.user, request.path_params["space_id"], room
+async def publish_home_form(request: Request) -> Response:
+    """GET: what would become public (confirm); POST: publish or unpublish the Home page."""
+    auth = await get_auth(request)
+    rt = runtime(request)
+    space_id = request.path_params["space_id"]
+    if request.method == "POST":
+        _, user, form = await check_form_write(request)
+        async with rt.db.unit_of_work() as uow:
+            access = await access_space_room(uow.session, user, space_id, Room.HOME, Action.PUBLISH)
+            await do_publish_home(
+                uow,
+                access.space,
+                user.id,
+                form.get("public") == "true",
+                form.get("confirm") == "yes",
             )
-        return await render(request, template, shell_context(access, room))
+        if form.get("public") != "true":
+            await rt.sio.close_room(f"space:{space_id}:home")
+        return RedirectResponse(f"/spaces/{space_id}", status_code=303)
+    async with rt.db.read() as session:
+        access = await access_space_room(session, auth.user, space_id, Room.HOME, Action.PUBLISH)
+        report = await home_report(session, access.space)
+    return await render(
+        request, "space/home_publish.html", {**shell_context(access, Room.HOME), "report": report}
+    )
 
-    return view
+
+async def api_publish_home(request: Request) -> JSONResponse:
+    _, user = await check_api_write(request)
+    body = await json_body(request)
+    rt = runtime(request)
+    async with rt.db.unit_of_work() as uow:
+        access = await access_space_room(
+            uow.session, user, request.path_params["space_id"], Room.HOME, Action.PUBLISH
+        )
+        await do_publish_home(uow, access.space, user.id, body.get("public"), body.get("confirm"))
+    if not access.space.home_public:
+        await rt.sio.close_room(f"space:{access.space.id}:home")
+    return JSONResponse({"ok": True, "home_public": access.space.home_public})
+
+
+async def gallery(request: Request) -> Response:
+    async with runtime(request).db.read() as session:
+        items = await get_gallery(session)
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"spaces": items})
+    return await render(request, "gallery.html", {"items": items})
 
 
 routes = [
     Route("/spaces/{space_id:int}", home, methods=["GET"]),
-    Route(
-        "/spaces/{space_id:int}/activities",
-        room_page(Room.ACTIVITIES, "space/room.html"),
-        methods=["GET"],
-    ),
-    Route(
-        "/spaces/{space_id:int}/teachers",
-        room_page(Room.TEACHERS, "space/room.html"),
-        methods=["GET"],
-    ),
-    Route(
-        "/spaces/{space_id:int}/pupils", room_page(Room.PUPILS, "space/room.html"), methods=["GET"]
-    ),
+    Route("/spaces/{space_id:int}/publish", publish_home_form, methods=["GET", "POST"]),
+    Route("/api/v1/spaces/{space_id:int}/publish", api_publish_home, methods=["POST"]),
+    Route("/gallery", gallery, methods=["GET"]),
+    Route("/api/v1/gallery", gallery, methods=["GET"]),
 ]

@@ -20,7 +20,7 @@ from twinspace.i18n import N_, gettext_for
 from twinspace.runtime import Runtime
 from twinspace.web.cookies import SESSION_COOKIE
 
-JSON_BODY_MAX = 64 * 1024
+JSON_BODY_MAX = 256 * 1024  # a blog post of 100,000 characters fits
 
 
 class CsrfFailed(Forbidden):

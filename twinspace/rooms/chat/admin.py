@@ -157,6 +157,14 @@ def check_retention_days(value: object) -> int | None:
     return value
 
 
+async def do_set_retention(uow: UnitOfWork, space: Space, actor_id: int, days: int | None) -> None:
+    space.chat_retention_days = days
+    detail = "project lifetime" if days is None else f"{days} days"
+    uow.session.add(
+        ModerationLog(space_id=space.id, actor_id=actor_id, action="retention_set", detail=detail)
+    )
+
+
 async def do_purge_chat_history(db: Database) -> int:
     """Delete chat messages (and their events) older than each TwinSpace's retention; log it."""
     purged_total = 0

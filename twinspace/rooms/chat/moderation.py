@@ -54,6 +54,17 @@ async def _queue_changed(call: ChatCall, kind: str, **data: Any) -> None:
     )
 
 
+async def _author_of(call: ChatCall, message: ChatMessage) -> tuple[User, Role]:
+    author = await call.uow.session.get(User, message.author_id)
+    assert author is not None
+    role = await call.uow.session.scalar(
+        select(Membership.role).where(
+            Membership.space_id == call.space.id, Membership.user_id == author.id
+        )
+    )
+    return author, role_from_membership(role)
+
+
 async def hide(call: ChatCall, payload: dict[str, Any]) -> dict[str, Any]:
     message = await call.message(payload)
     if message.status != "visible":
@@ -85,13 +96,7 @@ async def restore(call: ChatCall, payload: dict[str, Any]) -> dict[str, Any]:
     if message.status != "hidden":
         raise Invalid(N_("Only a hidden message can be restored."))
     message.status = "visible"
-    author = await call.uow.session.get(User, message.author_id)
-    assert author is not None
-    role = await call.uow.session.scalar(
-        select(Membership.role).where(
-            Membership.space_id == call.space.id, Membership.user_id == author.id
-        )
-    )
+    author, role = await _author_of(call, message)
     log(
         call,
         "restore",
@@ -105,7 +110,7 @@ async def restore(call: ChatCall, payload: dict[str, Any]) -> dict[str, Any]:
         call.room_name,
         "chat.restored",
         {
-            **message_data(message, author, role_from_membership(role)),
+            **message_data(message, author, role),
             "seq": message.event_seq,
             "at": message.created_at.isoformat(),
         },
@@ -204,19 +209,13 @@ async def approve(call: ChatCall, payload: dict[str, Any]) -> dict[str, Any]:
     message = await call.message(payload)
     if message.status != "held":
         raise Invalid(N_("This message is not waiting for approval."))
-    author = await call.uow.session.get(User, message.author_id)
-    assert author is not None
-    role = await call.uow.session.scalar(
-        select(Membership.role).where(
-            Membership.space_id == call.space.id, Membership.user_id == author.id
-        )
-    )
+    author, role = await _author_of(call, message)
     message.status = "visible"
     event = await record_event(
         call.uow,
         call.room_name,
         "chat.message",
-        message_data(message, author, role_from_membership(role)),
+        message_data(message, author, role),
         actor_id=author.id,
     )
     message.event_seq = event.seq

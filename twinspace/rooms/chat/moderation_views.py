@@ -10,8 +10,7 @@ from twinspace.db import utcnow
 from twinspace.errors import Invalid
 from twinspace.i18n import N_
 from twinspace.permissions import Action, Room
-from twinspace.rooms.chat.admin import check_create_room, check_retention_days
-from twinspace.rooms.chat.models import ModerationLog
+from twinspace.rooms.chat.admin import check_create_room, check_retention_days, do_set_retention
 from twinspace.rooms.chat.queue import (
     check_add_word,
     do_remove_word,
@@ -195,15 +194,7 @@ async def api_chat_settings(request: Request) -> JSONResponse:
         access = await access_space_room(
             uow.session, user, _space_id(request), Room.CHAT, Action.MANAGE_PAGES
         )
-        access.space.chat_retention_days = days
-        uow.session.add(
-            ModerationLog(
-                space_id=access.space.id,
-                actor_id=user.id,
-                action="retention_set",
-                detail="project lifetime" if days is None else f"{days} days",
-            )
-        )
+        await do_set_retention(uow, access.space, user.id, days)
     return JSONResponse({"ok": True, "retention_days": days})
 
 

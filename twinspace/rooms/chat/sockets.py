@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import select
 
 from twinspace.accounts.models import User
-from twinspace.errors import Invalid
+from twinspace.errors import DomainError, Invalid
 from twinspace.i18n import N_
 from twinspace.permissions import Action, Viewer
 from twinspace.rooms.chat.dispatch import CHAT_COMMANDS, run_chat_command
-from twinspace.rooms.chat.models import ChatRoom
+from twinspace.rooms.chat.models import ChatPresence, ChatRoom
 from twinspace.rooms.chat.presence import do_enter, do_leave, get_present
 from twinspace.rooms.names import chat_room_name, parse_room
 from twinspace.rooms.resolve import RoomTarget, access_target
@@ -52,6 +52,37 @@ async def on_left(rt: Runtime, sid: str, room_ids: list[int] | None = None) -> N
         await emit_presence(rt, room)
 
 
+async def recheck_room_audience(rt: Runtime, space_id: int, name: str) -> None:
+    """After a room's audience or group changed, take out of it every socket whose member
+    may no longer enter (on every process), so nothing more reaches them."""
+    async with rt.db.read() as session:
+        room = await session.scalar(
+            select(ChatRoom).where(ChatRoom.space_id == space_id, ChatRoom.name == name)
+        )
+        if room is None:
+            return
+        rows = list(
+            await session.execute(
+                select(ChatPresence.sid, User)
+                .join(User, User.id == ChatPresence.user_id)
+                .where(ChatPresence.room_id == room.id)
+            )
+        )
+        refused = []
+        for sid, user in rows:
+            try:
+                await access_target(session, user, parse_room(chat_room_name(space_id, name)))
+            except DomainError:
+                refused.append(sid)
+    for sid in refused:
+        await rt.sio.leave_room(sid, chat_room_name(space_id, name))
+    if refused:
+        async with rt.db.unit_of_work() as uow:
+            for sid in refused:
+                await do_leave(uow.session, sid, room.id)
+        await emit_presence(rt, room)
+
+
 def register_chat_sockets(rt: Runtime, on: Callable[[str], Callable]) -> None:
     def command_handler(command: str):
         async def handle(
@@ -60,9 +91,12 @@ def register_chat_sockets(rt: Runtime, on: Callable[[str], Callable]) -> None:
             ref = parse_room(data.get("room"))
             if ref.kind != "chat" or ref.key is None:
                 raise Invalid(N_("This is not a chat room."))
-            return await run_chat_command(
+            result = await run_chat_command(
                 rt.db, rt.settings, user, ref.space_id, ref.key, command, data
             )
+            if command == "settings":
+                await recheck_room_audience(rt, ref.space_id, ref.key)
+            return result
 
         return handle
 

@@ -21,6 +21,7 @@ from twinspace.rooms.chat.actions import (
 from twinspace.rooms.chat.context import get_chat_room_facts
 from twinspace.rooms.chat.dispatch import run_chat_command
 from twinspace.rooms.chat.models import ChatRoom
+from twinspace.rooms.chat.sockets import recheck_room_audience
 from twinspace.rooms.names import chat_room_name
 from twinspace.rooms.views import shell_context
 from twinspace.spaces.context import SpaceAccess, access_space_room
@@ -38,15 +39,11 @@ HISTORY_PAGE = 50
 
 async def _run(request: Request, user: User | None, command: str, payload: dict) -> dict:
     rt = runtime(request)
-    return await run_chat_command(
-        rt.db,
-        rt.settings,
-        user,
-        request.path_params["space_id"],
-        request.path_params["name"],
-        command,
-        payload,
-    )
+    space_id, name = request.path_params["space_id"], request.path_params["name"]
+    result = await run_chat_command(rt.db, rt.settings, user, space_id, name, command, payload)
+    if command == "settings":
+        await recheck_room_audience(rt, space_id, name)
+    return result
 
 
 async def _enterable_rooms(

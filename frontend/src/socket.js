@@ -1,0 +1,16 @@
+// One Socket.IO connection per page, and acknowledged calls that always resolve:
+// a missing answer becomes {ok: false, error: "timeout"} so callers handle one shape.
+import { io } from "socket.io-client";
+
+export function openSocket() {
+  return io({ transports: ["websocket", "polling"] });
+}
+
+export function call(socket, event, payload, timeout = 10000) {
+  return new Promise((resolve) => {
+    socket.timeout(timeout).emit(event, payload, (err, ack) => {
+      if (err || !ack) resolve({ ok: false, error: "timeout" });
+      else resolve(ack);
+    });
+  });
+}

@@ -1,0 +1,209 @@
+"""Placing tools on pages and running their commands. The pages code never names a tool:
+it asks the registry."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import select
+
+from twinspace.accounts.models import User
+from twinspace.db import UnitOfWork, utcnow
+from twinspace.errors import Invalid, NotFound
+from twinspace.i18n import N_
+from twinspace.permissions import Action, Role, access_page
+from twinspace.rooms.pages.actions import get_page, page_facts
+from twinspace.rooms.pages.models import Page, Widget
+from twinspace.settings import Settings
+from twinspace.spaces.models import Membership, Space
+from twinspace.spaces.queries import facts, get_viewer
+from twinspace.tools.base import Tool, WidgetContext
+from twinspace.tools.registry import get_tool
+
+
+def widget_json(widget: Widget, tool: Tool | None) -> dict[str, object]:
+    return {
+        "id": widget.id,
+        "kind": widget.kind,
+        "position": widget.position,
+        "label": tool.label if tool else widget.kind,
+    }
+
+
+async def make_context(
+    uow: UnitOfWork,
+    user: User | None,
+    space: Space,
+    page: Page,
+    widget: Widget,
+    settings: Settings,
+    *,
+    gettext: Callable[[str], str] = lambda s: s,
+    csrf_token: str = "",
+    render_template: Callable[..., str] | None = None,
+) -> WidgetContext:
+    viewer = await get_viewer(uow.session, user, space.id)
+    return WidgetContext(
+        uow=uow,
+        space=space,
+        space_facts=facts(space),
+        page=page,
+        page_facts=page_facts(page),
+        widget=widget,
+        viewer=viewer,
+        user=user,
+        settings=settings,
+        now=utcnow(),
+        gettext=gettext,
+        csrf_token=csrf_token,
+        render_template=render_template,
+    )
+
+
+async def load_widget(uow: UnitOfWork, space_id: int, widget_id: int) -> tuple[Space, Page, Widget]:
+    widget = await uow.session.get(Widget, widget_id)
+    page = await uow.session.get(Page, widget.page_id) if widget else None
+    space = await uow.session.get(Space, space_id)
+    if widget is None or page is None or space is None or page.space_id != space_id:
+        raise NotFound(N_("No such application."))
+    return space, page, widget
+
+
+async def run_tool_command(
+    uow: UnitOfWork,
+    user: User | None,
+    space_id: int,
+    widget_id: int,
+    command: str,
+    payload: dict[str, Any],
+    settings: Settings,
+) -> dict[str, Any]:
+    space, page, widget = await load_widget(uow, space_id, widget_id)
+    tool = get_tool(widget.kind)
+    spec = tool.commands.get(command) if tool else None
+    ctx = await make_context(uow, user, space, page, widget, settings)
+    access_page(
+        ctx.viewer, ctx.space_facts, ctx.page_facts, Action.READ
+    )  # hidden things stay hidden
+    if tool is None or spec is None:
+        raise NotFound(N_("No such command."))
+    access_page(ctx.viewer, ctx.space_facts, ctx.page_facts, spec.action)
+    return await spec.run(ctx, payload)
+
+
+async def check_add_widget(
+    uow: UnitOfWork,
+    user: User,
+    space: Space,
+    page: Page,
+    kind: object,
+    payload: dict[str, Any],
+    settings: Settings,
+) -> Widget:
+    tool = get_tool(kind) if isinstance(kind, str) else None
+    if tool is None:
+        raise Invalid(N_("Choose an application from the list."))
+    last = await uow.session.scalar(
+        select(Widget.position)
+        .where(Widget.page_id == page.id)
+        .order_by(Widget.position.desc())
+        .limit(1)
+    )
+    widget = Widget(
+        page_id=page.id,
+        kind=tool.kind,
+        position=(last + 1) if last is not None else 0,
+        settings={},
+        created_by=user.id,
+    )
+    uow.session.add(widget)
+    await uow.session.flush()
+    ctx = await make_context(uow, user, space, page, widget, settings)
+    await tool.on_added(ctx, payload)
+    await ctx.emit("widget.added", widget_json(widget, tool))
+    return widget
+
+
+async def do_remove_widget(
+    uow: UnitOfWork, user: User, space: Space, page: Page, widget: Widget, settings: Settings
+) -> None:
+    ctx = await make_context(uow, user, space, page, widget, settings)
+    await ctx.emit("widget.removed", {"id": widget.id})
+    await uow.session.delete(widget)
+
+
+async def check_move_widget(
+    uow: UnitOfWork,
+    user: User,
+    space: Space,
+    page: Page,
+    widget: Widget,
+    position: object,
+    settings: Settings,
+) -> list[int]:
+    if isinstance(position, bool) or not isinstance(position, int) or position < 0:
+        raise Invalid(N_("'position' must be a whole number, 0 or more."))
+    others = list(
+        await uow.session.scalars(
+            select(Widget)
+            .where(Widget.page_id == page.id, Widget.id != widget.id)
+            .order_by(Widget.position, Widget.id)
+        )
+    )
+    others.insert(min(position, len(others)), widget)
+    for index, item in enumerate(others):
+        item.position = index
+    order = [w.id for w in others]
+    ctx = await make_context(uow, user, space, page, widget, settings)
+    await ctx.emit("widget.reordered", {"order": order})
+    return order
+
+
+async def get_widgets(uow: UnitOfWork, page: Page) -> list[Widget]:
+    return list(
+        await uow.session.scalars(
+            select(Widget).where(Widget.page_id == page.id).order_by(Widget.position, Widget.id)
+        )
+    )
+
+
+async def publication_report(
+    uow: UnitOfWork, user: User, space: Space, page: Page, settings: Settings
+) -> list[dict[str, Any]]:
+    """What would become visible if the page went public, and which items name a pupil."""
+    pupils = list(
+        await uow.session.execute(
+            select(User.display_name, User.username)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                Membership.space_id == space.id,
+                Membership.role.in_([Role.PUPIL.value, Role.PUPIL_ADMIN.value]),
+            )
+        )
+    )
+    names = {n for pair in pupils for n in pair if n and len(n) >= 3}
+    items: list[dict[str, Any]] = [{"what": "title", "text": page.title}]
+    for widget in await get_widgets(uow, page):
+        tool = get_tool(widget.kind)
+        if tool is None:
+            continue
+        ctx = await make_context(uow, user, space, page, widget, settings)
+        for entry in await tool.publication_report(ctx):
+            items.append(
+                {
+                    "what": entry.get("what", tool.kind),
+                    "text": entry.get("text", ""),
+                    "tool": tool.kind,
+                }
+            )
+    for item in items:
+        text = item["text"] or ""
+        item["pupil_names"] = sorted(
+            n for n in names if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text, re.I)
+        )
+    return items
+
+
+__all__ = ["get_page", "publication_report"]

@@ -1,0 +1,1 @@
+"""Pluggable tools (applications) placed on pages. See docs/tools.md."""

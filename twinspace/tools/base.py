@@ -1,0 +1,145 @@
+"""What a tool is: a kind, a label, commands checked against the permission matrix,
+a server-side render, and optionally its own routes and a publication report."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+from markupsafe import Markup
+from starlette.routing import BaseRoute
+
+from twinspace.accounts.models import User
+from twinspace.db import UnitOfWork
+from twinspace.events import record_event
+from twinspace.permissions import (
+    PUPIL_ROLES,
+    Action,
+    PageFacts,
+    Role,
+    SpaceFacts,
+    Viewer,
+    allowed,
+)
+from twinspace.rooms.pages.models import Page, Widget
+from twinspace.settings import Settings
+from twinspace.spaces.models import Space
+
+
+@dataclass
+class WidgetContext:
+    """Everything a tool may use to act on or show one widget, for one viewer."""
+
+    uow: UnitOfWork
+    space: Space
+    space_facts: SpaceFacts
+    page: Page
+    page_facts: PageFacts
+    widget: Widget
+    viewer: Viewer
+    user: User | None
+    settings: Settings
+    now: datetime
+    gettext: Callable[[str], str] = field(default=lambda s: s)
+    csrf_token: str = ""
+    render_template: Callable[..., str] | None = None
+
+    @property
+    def session(self):  # noqa: ANN201 - an AsyncSession
+        return self.uow.session
+
+    @property
+    def room_name(self) -> str:
+        """The page's Socket.IO room: every live event of this widget goes there."""
+        return f"space:{self.space.id}:page:{self.page.id}"
+
+    def may(self, action: Action) -> bool:
+        return allowed(
+            self.viewer.role,
+            self.page_facts.room,
+            action,
+            self.space_facts,
+            published=self.page_facts.published,
+        )
+
+    def actor(self) -> User:
+        assert self.user is not None  # commands that write are never allowed to the public
+        return self.user
+
+    def display_name(self, user: User, role: Role | str | None) -> str:
+        """How a person is named to this viewer: on a public view pupils are never named
+        by username; they appear as first name and school initial, or "Pupil"."""
+        if self.viewer.is_member:
+            return user.display_name
+        if role is not None and Role(role) in PUPIL_ROLES:
+            first = user.display_name.split()[0] if user.display_name.strip() else ""
+            return first or self.gettext("Pupil")
+        return user.display_name
+
+    async def emit(self, type_: str, data: dict[str, Any]) -> None:
+        """Store an event of this widget in the page's room; published after commit."""
+        await record_event(
+            self.uow,
+            self.room_name,
+            type_,
+            {"widget_id": self.widget.id, **data},
+            actor_id=self.user.id if self.user else None,
+        )
+
+    def render(self, template: str, **values: Any) -> Markup:
+        assert self.render_template is not None
+        return Markup(self.render_template(template, ctx=self, _=self.gettext, **values))  # noqa: S704
+
+
+ToolRun = Callable[[WidgetContext, dict[str, Any]], Awaitable[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class ToolCommand:
+    action: Action  # what the matrix must allow on the page before the command runs
+    run: ToolRun
+
+
+@runtime_checkable
+class Tool(Protocol):
+    kind: str  # unique slug: "blog"
+    label: str  # a msgid, translated where shown
+    description: str
+    commands: Mapping[str, ToolCommand]
+    templates: Path | None  # a folder of Jinja templates, loaded as "<kind>/<file>"
+
+    async def render(self, ctx: WidgetContext) -> Markup: ...
+
+    def routes(self) -> list[BaseRoute]: ...
+
+    async def publication_report(self, ctx: WidgetContext) -> list[dict[str, str]]:
+        """What would become visible to anyone if the page were published:
+        ``[{"what": label, "text": plain text}]`` (the check looks for pupils' names in it)."""
+        ...
+
+    async def on_added(self, ctx: WidgetContext, payload: dict[str, Any]) -> None: ...
+
+
+class BaseTool:
+    """Sensible defaults for the optional parts of a tool."""
+
+    kind: str
+    label: str
+    description: str = ""
+    commands: Mapping[str, ToolCommand] = {}
+    templates: Path | None = None
+
+    async def render(self, ctx: WidgetContext) -> Markup:
+        raise NotImplementedError  # every tool renders itself
+
+    def routes(self) -> list[BaseRoute]:
+        return []
+
+    async def publication_report(self, ctx: WidgetContext) -> list[dict[str, str]]:
+        return []
+
+    async def on_added(self, ctx: WidgetContext, payload: dict[str, Any]) -> None:
+        return None

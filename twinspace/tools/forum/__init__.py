@@ -1,0 +1,1 @@
+"""Forum: topics with replies one level deep, locking, pinning and unread markers."""

@@ -1,0 +1,1 @@
+"""Web content: a rich-text block written by an administrator."""
