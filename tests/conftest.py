@@ -39,10 +39,13 @@ ROLE_USERS = {
 }
 
 
-async def _seed(url: str) -> None:
+async def _seed(url: str, var_dir: Path) -> None:
     db = Database(url)
     passwords = PasswordService()
-    await ensure_demo(db, passwords)
+    settings = Settings(
+        var_dir=var_dir, database_url=url, redis_url=None, secret_key="seed", media_dir=var_dir
+    )
+    await ensure_demo(db, passwords, settings)
     hashed = passwords.hash_sync("demo-pass")
     async with db.unit_of_work() as uow:
         for username, role, kind in EXTRA_MEMBERS:
@@ -64,7 +67,7 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.db"
     url = f"sqlite+aiosqlite:///{path}"
     upgrade(url)
-    asyncio.run(_seed(url))
+    asyncio.run(_seed(url, path.parent))
     return path
 
 

@@ -92,7 +92,7 @@ async def test_posts_and_comments_live_and_stored(server: RunningServer, login, 
     comment_id = await _comment(lea, widget_id, post_id, "We saw a heron!")
     comment = await _event(watcher, "blog.comment_created")
     assert comment["post_id"] == post_id and comment["comment"]["text"] == "We saw a heron!"
-    assert comment["comment"]["author"]["name"] == "Léa"
+    assert comment["comment"]["author"]["name"] == "Léa C."
 
     edited = await anne.post(
         _cmd(widget_id, "post.edit"),
@@ -130,8 +130,20 @@ async def test_posts_and_comments_live_and_stored(server: RunningServer, login, 
     assert response.status_code == 200, response.text
     assert (await _event(watcher, "blog.post_deleted"))["post_id"] == post_id
     async with server.runtime.db.read() as session:
-        assert await session.scalar(select(func.count()).select_from(BlogPost)) == 0
-        assert await session.scalar(select(func.count()).select_from(BlogComment)) == 0
+        assert (
+            await session.scalar(
+                select(func.count()).select_from(BlogPost).where(BlogPost.widget_id == widget_id)
+            )
+            == 0
+        )
+        assert (
+            await session.scalar(
+                select(func.count())
+                .select_from(BlogComment)
+                .where(BlogComment.widget_id == widget_id)
+            )
+            == 0
+        )
 
 
 async def test_who_may_post_comment_and_moderate(server: RunningServer, login):
@@ -261,7 +273,7 @@ async def test_public_page_reads_but_does_not_write(server: RunningServer, login
     listed = await anonymous.call(
         "tool", {"space_id": 1, "widget_id": widget_id, "command": "posts.list"}
     )
-    assert listed["ok"] and listed["posts"][0]["comments"][0]["author"]["name"] == "Léa"
+    assert listed["ok"] and listed["posts"][0]["comments"][0]["author"]["name"] == "Léa C."
     ack = await anonymous.call(
         "tool",
         {
@@ -397,5 +409,17 @@ async def test_removing_the_widget_removes_posts_and_comments(server: RunningSer
     removed = await anne.delete(f"/api/v1/spaces/1/widgets/{widget_id}")
     assert removed.status_code == 200, removed.text
     async with server.runtime.db.read() as session:
-        assert await session.scalar(select(func.count()).select_from(BlogPost)) == 0
-        assert await session.scalar(select(func.count()).select_from(BlogComment)) == 0
+        assert (
+            await session.scalar(
+                select(func.count()).select_from(BlogPost).where(BlogPost.widget_id == widget_id)
+            )
+            == 0
+        )
+        assert (
+            await session.scalar(
+                select(func.count())
+                .select_from(BlogComment)
+                .where(BlogComment.widget_id == widget_id)
+            )
+            == 0
+        )

@@ -100,7 +100,7 @@ async def test_topics_replies_and_moderation_live(server: RunningServer, login, 
 
     top = await _reply_id(lea, widget_id, topic_id, "Fish!")
     reply = (await _event(watcher, "forum.reply_created"))["reply"]
-    assert reply["id"] == top and reply["text"] == "Fish!" and reply["author"]["name"] == "Léa"
+    assert reply["id"] == top and reply["text"] == "Fish!" and reply["author"]["name"] == "Léa C."
     assert reply["parent_reply_id"] is None
     answer = await _reply_id(tom, widget_id, topic_id, "Which fish?", parent=top)
     envelope = await watcher.wait_for(
@@ -173,7 +173,12 @@ async def test_topics_replies_and_moderation_live(server: RunningServer, login, 
     assert (await _event(watcher, "forum.topic_deleted"))["topic_id"] == topic_id
     async with server.runtime.db.read() as session:
         for model in (ForumTopic, ForumReply, ForumRead):
-            assert await session.scalar(select(func.count()).select_from(model)) == 0
+            assert (
+                await session.scalar(
+                    select(func.count()).select_from(model).where(model.widget_id == widget_id)
+                )
+                == 0
+            )
 
 
 async def test_who_may_do_what(server: RunningServer, login):
@@ -404,4 +409,9 @@ async def test_report_and_cleanup(server: RunningServer, login):
     assert removed.status_code == 200
     async with server.runtime.db.read() as session:
         for model in (ForumTopic, ForumReply, ForumRead):
-            assert await session.scalar(select(func.count()).select_from(model)) == 0
+            assert (
+                await session.scalar(
+                    select(func.count()).select_from(model).where(model.widget_id == widget_id)
+                )
+                == 0
+            )

@@ -24,7 +24,7 @@ async def _seed_demo(settings: Settings) -> bool:
 
     db = Database(settings.database_url)
     try:
-        return await ensure_demo(db, PasswordService())
+        return await ensure_demo(db, PasswordService(), settings)
     finally:
         await db.dispose()
 

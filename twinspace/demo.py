@@ -6,10 +6,15 @@ from sqlalchemy import select
 
 from twinspace.accounts.models import School, User, UserKind
 from twinspace.accounts.passwords import PasswordService
-from twinspace.db import Database
-from twinspace.permissions import Role
+from twinspace.db import Database, UnitOfWork
+from twinspace.permissions import Role, Room
 from twinspace.rooms.chat.actions import check_send_message, do_create_chat_room
+from twinspace.rooms.pages.actions import check_add_page
+from twinspace.rooms.pages.models import Page
+from twinspace.rooms.pages.widgets import check_add_widget, run_tool_command
+from twinspace.settings import Settings
 from twinspace.spaces.models import Membership, Space
+from twinspace.tools.registry import load_builtin_tools
 
 DEMO_PASSWORD = "demo-pass"
 DEMO_TITLE = "Rivers that connect us"
@@ -26,8 +31,83 @@ DEMO_PEOPLE = [
 ]
 
 
-async def ensure_demo(db: Database, passwords: PasswordService) -> bool:
+async def _demo_pages(
+    uow: UnitOfWork, space: Space, users: dict[str, User], settings: Settings
+) -> None:
+    """A few pages with every tool, one of them public, written through the tools' own commands."""
+
+    async def page(room: Room, title: str, author: str, public: bool = False) -> Page:
+        created = await check_add_page(uow, space.id, room, users[author].id, title)
+        created.is_public = public
+        return created
+
+    async def tool(page_: Page, kind: str, author: str) -> int:
+        widget = await check_add_widget(uow, users[author], space, page_, kind, {}, settings)
+        return widget.id
+
+    async def run(widget_id: int, who: str, command: str, **payload: object) -> dict:
+        return await run_tool_command(
+            uow, users[who], space.id, widget_id, command, payload, settings
+        )
+
+    rivers = await page(Room.ACTIVITIES, "Our two rivers", "anne", public=True)
+    intro = await tool(rivers, "webcontent", "anne")
+    await run(
+        intro,
+        "anne",
+        "save",
+        html=(
+            "<h2>The Rhône and the Rhine</h2><p>Pupils in <strong>Lyon</strong> and "
+            "<strong>Köln</strong> measure their rivers every week and compare what they find.</p>"
+        ),
+    )
+    blog = await tool(rivers, "blog", "anne")
+    post = await run(
+        blog,
+        "jonas",
+        "post.create",
+        title="First measurements",
+        body="Water at 12 °C in Köln this morning. The pupils were delighted!",
+    )
+    await run(
+        blog, "lea", "comment.create", post_id=post["post"]["id"], text="In Lyon it was 14 °C!"
+    )
+
+    diary = await page(Room.ACTIVITIES, "River diary", "anne")
+    forum = await tool(diary, "forum", "jonas")
+    topic = await run(
+        forum,
+        "jonas",
+        "topic.create",
+        title="What lives in your river?",
+        text="Tell us which animals you saw near the water.",
+    )
+    await run(
+        forum,
+        "tom",
+        "reply.create",
+        topic_id=topic["topic"]["id"],
+        text="We saw a heron and two ducks.",
+    )
+    await page(Room.ACTIVITIES, "Results", "anne")
+
+    planning = await page(Room.TEACHERS, "Planning", "anne")
+    notes = await tool(planning, "webcontent", "anne")
+    await run(
+        notes,
+        "anne",
+        "save",
+        html="<p>Next video call: Thursday 10:00. Evaluation grid to agree on.</p>",
+    )
+    corner = await page(Room.PUPILS, "Free talk", "anne")
+    await tool(corner, "forum", "anne")
+
+
+async def ensure_demo(
+    db: Database, passwords: PasswordService, settings: Settings | None = None
+) -> bool:
     """Create the demo data unless it exists; returns True when it was created now."""
+    load_builtin_tools()
     async with db.read() as session:
         if await session.scalar(select(User.id).where(User.username == "anne")) is not None:
             return False
@@ -63,6 +143,7 @@ async def ensure_demo(db: Database, passwords: PasswordService) -> bool:
             users[username] = user
             if role is not None:
                 s.add(Membership(space_id=space.id, user_id=user.id, role=role.value))
+        await _demo_pages(uow, space, users, settings)
         general = await do_create_chat_room(uow, space.id, "general")
         general.title = "General"
         class_room = await do_create_chat_room(uow, space.id, "class")

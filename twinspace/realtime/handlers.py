@@ -17,6 +17,7 @@ from sqlalchemy import delete, select
 
 from twinspace.accounts.auth import get_session_user
 from twinspace.accounts.models import AuthSession, User
+from twinspace.db import UnitOfWork
 from twinspace.errors import DomainError, Invalid, RateLimited, Unauthorized
 from twinspace.events import CATCHUP_LIMIT, get_events_after, get_last_seq
 from twinspace.i18n import N_, gettext_for, negotiate
@@ -29,6 +30,7 @@ from twinspace.rooms.chat.models import ChatRoom
 from twinspace.rooms.chat.visibility import visible_chat_events
 from twinspace.rooms.names import chat_room_name, parse_room
 from twinspace.rooms.pages import service as page_service
+from twinspace.rooms.pages.widgets import visible_page_events
 from twinspace.rooms.resolve import access_target
 from twinspace.runtime import Runtime
 from twinspace.spaces.queries import facts
@@ -163,6 +165,10 @@ def register_handlers(rt: Runtime) -> None:
             if target.chat is not None:
                 moderator = is_chat_moderator(viewer, facts(target.space))
                 events = await visible_chat_events(session, events, moderator=moderator)
+            elif target.page is not None:
+                events = await visible_page_events(
+                    UnitOfWork(session), user, target.space, target.page, events, rt.settings
+                )
         return {"ok": True, "room": ref.name, "events": events, "more": more}
 
     chat_sockets.register_chat_sockets(rt, on)

@@ -46,6 +46,7 @@ class WidgetContext:
     gettext: Callable[[str], str] = field(default=lambda s: s)
     csrf_token: str = ""
     render_template: Callable[..., str] | None = None
+    school_initials: dict[int, str] = field(default_factory=dict)  # school id -> "C."
 
     @property
     def session(self):  # noqa: ANN201 - an AsyncSession
@@ -76,7 +77,10 @@ class WidgetContext:
             return user.display_name
         if role is not None and Role(role) in PUPIL_ROLES:
             first = user.display_name.split()[0] if user.display_name.strip() else ""
-            return first or self.gettext("Pupil")
+            if not first:
+                return self.gettext("Pupil")
+            initial = self.school_initials.get(user.school_id or 0)
+            return f"{first} {initial}" if initial else first
         return user.display_name
 
     async def emit(self, type_: str, data: dict[str, Any]) -> None:
@@ -143,3 +147,10 @@ class BaseTool:
 
     async def on_added(self, ctx: WidgetContext, payload: dict[str, Any]) -> None:
         return None
+
+    async def visible_events(
+        self, ctx: WidgetContext, events: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """Catch-up filter: drop stored events whose content this viewer may no longer see
+        (hidden or deleted since). Live delivery already happened; this guards replays."""
+        return events

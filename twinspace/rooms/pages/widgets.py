@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from twinspace.accounts.models import User
+from twinspace.accounts.models import School, User
 from twinspace.db import UnitOfWork, utcnow
 from twinspace.errors import Invalid, NotFound
 from twinspace.i18n import N_
@@ -45,6 +45,15 @@ async def make_context(
     render_template: Callable[..., str] | None = None,
 ) -> WidgetContext:
     viewer = await get_viewer(uow.session, user, space.id)
+    schools = await uow.session.execute(
+        select(School.id, School.name)
+        .join(User, User.school_id == School.id)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.space_id == space.id)
+    )
+    initials = {
+        school_id: f"{name.strip()[:1].upper()}." for school_id, name in schools if name.strip()
+    }
     return WidgetContext(
         uow=uow,
         space=space,
@@ -59,6 +68,7 @@ async def make_context(
         gettext=gettext,
         csrf_token=csrf_token,
         render_template=render_template,
+        school_initials=initials,
     )
 
 
@@ -206,4 +216,42 @@ async def publication_report(
     return items
 
 
-__all__ = ["get_page", "publication_report"]
+async def visible_page_events(
+    uow: UnitOfWork,
+    user: User | None,
+    space: Space,
+    page: Page,
+    events: list[dict[str, Any]],
+    settings: Settings,
+) -> list[dict[str, Any]]:
+    """Catch-up of a page room: each tool filters its own events for this viewer; events of
+    applications removed since are dropped."""
+    by_widget: dict[int, list[dict[str, Any]]] = {}
+    for event in events:
+        widget_id = event["data"].get("widget_id")
+        if isinstance(widget_id, int) and event["type"] not in (
+            "widget.removed",
+            "widget.reordered",
+        ):
+            by_widget.setdefault(widget_id, []).append(event)
+    allowed_ids: set[int] = set()
+    for widget_id, own in by_widget.items():
+        widget = await uow.session.get(Widget, widget_id)
+        if widget is None or widget.page_id != page.id:
+            continue
+        tool = get_tool(widget.kind)
+        hook = getattr(tool, "visible_events", None)
+        if hook is not None:
+            ctx = await make_context(uow, user, space, page, widget, settings)
+            own = await hook(ctx, own)
+        allowed_ids.update(id(e) for e in own)
+    return [
+        e
+        for e in events
+        if e["data"].get("widget_id") is None
+        or e["type"] in ("widget.removed", "widget.reordered")
+        or id(e) in allowed_ids
+    ]
+
+
+__all__ = ["get_page", "publication_report", "visible_page_events"]

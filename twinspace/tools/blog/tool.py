@@ -430,6 +430,35 @@ class BlogTool(BaseTool):
             comment_max=COMMENT_MAX,
         )
 
+    async def visible_events(
+        self, ctx: WidgetContext, events: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """Replays never bring back the text of a post or comment hidden or deleted since."""
+
+        def post_id(data: dict[str, Any]) -> Any:
+            return data.get("post_id") or (data.get("post") or {}).get("id")
+
+        post_ids = {post_id(e["data"]) for e in events} - {None}
+        comment_ids = {(e["data"].get("comment") or {}).get("id") for e in events} - {None}
+        posts = {
+            p.id: p
+            for p in await ctx.session.scalars(select(BlogPost).where(BlogPost.id.in_(post_ids)))
+        }
+        comments = set(
+            await ctx.session.scalars(select(BlogComment.id).where(BlogComment.id.in_(comment_ids)))
+        )
+        shown = []
+        for event in events:
+            data = event["data"]
+            if "post" in data or "comment" in data:
+                post = posts.get(post_id(data))
+                if post is None or not _sees(ctx, post):
+                    continue
+                if "comment" in data and data["comment"].get("id") not in comments:
+                    continue
+            shown.append(event)
+        return shown
+
     async def publication_report(self, ctx: WidgetContext) -> list[dict[str, str]]:
         posts = list(
             await ctx.session.scalars(

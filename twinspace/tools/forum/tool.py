@@ -629,6 +629,38 @@ class ForumTool(BaseTool):
             text_max=TEXT_MAX,
         )
 
+    async def visible_events(
+        self, ctx: WidgetContext, events: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """Replays never bring back the text of a topic or reply hidden or deleted since."""
+
+        def topic_id(data: dict[str, Any]) -> Any:
+            return data.get("topic_id") or (data.get("topic") or {}).get("id")
+
+        topic_ids = {topic_id(e["data"]) for e in events} - {None}
+        reply_ids = {(e["data"].get("reply") or {}).get("id") for e in events} - {None}
+        topics = set(
+            await ctx.session.scalars(select(ForumTopic.id).where(ForumTopic.id.in_(topic_ids)))
+        )
+        replies = {
+            r.id: r
+            for r in await ctx.session.scalars(
+                select(ForumReply).where(ForumReply.id.in_(reply_ids))
+            )
+        }
+        shown = []
+        for event in events:
+            data = event["data"]
+            if "topic" in data or "reply" in data:
+                if topic_id(data) not in topics:
+                    continue
+                if "reply" in data:
+                    reply = replies.get(data["reply"].get("id"))
+                    if reply is None or not _sees_text(ctx, reply):
+                        continue
+            shown.append(event)
+        return shown
+
     async def publication_report(self, ctx: WidgetContext) -> list[dict[str, str]]:
         topics = list(
             await ctx.session.scalars(
