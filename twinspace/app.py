@@ -24,6 +24,7 @@ from twinspace.api import session as api_session
 from twinspace.api import spaces as api_spaces
 from twinspace.db import Database, utcnow
 from twinspace.errors import DomainError, Unauthorized
+from twinspace.files import sweep_orphans
 from twinspace.i18n import N_
 from twinspace.realtime.handlers import register_handlers
 from twinspace.realtime.models import LiveSocket
@@ -38,6 +39,7 @@ from twinspace.rooms.pages import api as pages_api
 from twinspace.rooms.pages import views as pages_views
 from twinspace.runtime import Runtime
 from twinspace.settings import Settings
+from twinspace.storage import LocalStorage
 from twinspace.tools.registry import all_tools, load_builtin_tools
 from twinspace.web import pages
 from twinspace.web.context import render, translate
@@ -83,13 +85,27 @@ async def server_error(request: Request, exc: Exception) -> Response:
     return JSONResponse({"ok": False, "error": "internal", "message": message}, 500)
 
 
-async def _purge_daily(db: Database) -> None:
-    """The daily chat-retention job (the first run at start-up)."""
+async def _purge_daily(rt: Runtime) -> None:
+    """The daily jobs (the first run at start-up): chat retention, each tool's own
+    maintenance (the Document library empties its 30-day trash), then the stored files
+    no row points to any more (removed applications, pages, TwinSpaces)."""
     while True:
         try:
-            await do_purge_chat_history(db)
+            await do_purge_chat_history(rt.db)
         except Exception:
             log.exception("chat retention purge failed")
+        for tool in all_tools():
+            job = getattr(tool, "maintenance", None)
+            if job is None:
+                continue
+            try:
+                await job(rt.db, rt.storage, utcnow())
+            except Exception:
+                log.exception("maintenance of the %s tool failed", tool.kind)
+        try:
+            await sweep_orphans(rt.db, rt.storage)
+        except Exception:
+            log.exception("sweeping orphan files failed")
         await asyncio.sleep(24 * 3600)
 
 
@@ -109,12 +125,14 @@ def template_environment(settings: Settings) -> jinja2.Environment:
 
 
 def create_app(settings: Settings) -> socketio.ASGIApp:
+    load_builtin_tools()
     db = Database(settings.database_url)
     sio = create_sio(settings)
     rt = Runtime(
         settings=settings,
         db=db,
         passwords=PasswordService(settings.password_hash_concurrency),
+        storage=LocalStorage(settings.media_dir),
         sio=sio,
     )
     db.on_commit = make_publisher(sio)
@@ -130,7 +148,7 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
                 gone = gone.where(ChatPresence.joined_at < cutoff)
             await uow.session.execute(stale)
             await uow.session.execute(gone)
-        purger = asyncio.create_task(_purge_daily(db))
+        purger = asyncio.create_task(_purge_daily(rt))
         yield
         purger.cancel()
         await db.dispose()
@@ -145,7 +163,8 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
             *chat_views.routes,
             *moderation_views.routes,
             *chat_admin_views.routes,
-            *pages_views.routes,
+            *[route for tool in all_tools() for route in tool.routes()],  # before the generic
+            *pages_views.routes,  # POST /spaces/{id}/widgets/{widget}/{command} would catch them
             *pages_api.routes,
             Mount("/static", StaticFiles(directory=static_dir, check_dir=False), name="static"),
         ],

@@ -9,6 +9,7 @@ import socketio
 from twinspace.accounts.passwords import PasswordService
 from twinspace.db import Database
 from twinspace.settings import Settings
+from twinspace.storage import LocalStorage
 
 
 @dataclass
@@ -17,3 +18,4 @@ class Runtime:
     db: Database
     passwords: PasswordService
     sio: socketio.AsyncServer
+    storage: LocalStorage

@@ -39,6 +39,9 @@ class Settings:
     secure_cookies: bool = False
     max_socket_payload: int = 256 * 1024
     chat_text_max: int = 2000
+    max_upload_bytes: int = 50 * 1024 * 1024  # per file
+    space_quota_bytes: int = 2 * 1024 * 1024 * 1024  # per TwinSpace
+    allowed_upload_types: tuple[str, ...] = ()  # MIME types; empty: the built-in allow-list
     socket_events_per_second: float = 5.0  # per member, on every socket event
     socket_event_burst: int = 20
     session_days: int = 14
@@ -61,11 +64,18 @@ class Settings:
                 o.strip() for o in (_env("ALLOWED_ORIGINS", "") or "").split(",") if o.strip()
             ),
             "secure_cookies": (_env("SECURE_COOKIES", "0") or "0").lower() in ("1", "true", "yes"),
+            "allowed_upload_types": tuple(
+                t.strip().lower()
+                for t in (_env("ALLOWED_UPLOAD_TYPES", "") or "").split(",")
+                if t.strip()
+            ),
         }
         for name, conv in (
             ("LOGIN_ACCOUNT_LIMIT", "login_account_limit"),
             ("LOGIN_ADDRESS_LIMIT", "login_address_limit"),
             ("MAX_SOCKET_PAYLOAD", "max_socket_payload"),
+            ("MAX_UPLOAD_BYTES", "max_upload_bytes"),
+            ("SPACE_QUOTA_BYTES", "space_quota_bytes"),
         ):
             raw = _env(name)
             if raw is not None:

@@ -1,8 +1,17 @@
 // TwinSpace browser entry: live parts on top of server-rendered pages.
 import { startChat } from "./chat.js";
 import { startModeration } from "./moderation.js";
+import { startPages } from "./pages.js";
+import { enableConfirm } from "./confirm.js";
+import { readStrings } from "./i18n.js";
 
 const chat = document.querySelector(".chat__main[data-room]");
 if (chat) startChat(chat);
 const moderation = document.querySelector("#moderation[data-room]");
 if (moderation) startModeration(moderation);
+const pages = document.querySelector(".pages[data-space]");
+if (pages) startPages(pages);
+else if (document.querySelector("form[data-confirm]")) {
+  const strings = { ...readStrings("i18n"), ...readStrings("i18n-pages") };
+  if (strings.cancel) enableConfirm(document, strings);
+}

@@ -13,7 +13,7 @@ from markupsafe import Markup
 from starlette.routing import BaseRoute
 
 from twinspace.accounts.models import User
-from twinspace.db import UnitOfWork
+from twinspace.db import Database, UnitOfWork
 from twinspace.events import record_event
 from twinspace.permissions import (
     PUPIL_ROLES,
@@ -27,6 +27,7 @@ from twinspace.permissions import (
 from twinspace.rooms.pages.models import Page, Widget
 from twinspace.settings import Settings
 from twinspace.spaces.models import Space
+from twinspace.storage import LocalStorage
 
 
 @dataclass
@@ -146,6 +147,11 @@ class BaseTool:
         return []
 
     async def on_added(self, ctx: WidgetContext, payload: dict[str, Any]) -> None:
+        return None
+
+    async def maintenance(self, db: Database, storage: LocalStorage, now: datetime) -> None:
+        """The daily job (optional; looked up with getattr, so not part of the Protocol):
+        purge what the tool keeps for a while, e.g. a trash. Runs outside any request."""
         return None
 
     async def visible_events(

@@ -54,7 +54,9 @@ def all_tools() -> list[Tool]:
 def load_builtin_tools() -> None:
     """Import the built-in tool packages (each registers itself) and the entry points."""
     import twinspace.tools.blog.tool  # noqa: F401
+    import twinspace.tools.files.tool  # noqa: F401
     import twinspace.tools.forum.tool  # noqa: F401
+    import twinspace.tools.gallery.tool  # noqa: F401
     import twinspace.tools.webcontent.tool  # noqa: F401
 
     load_entry_points()

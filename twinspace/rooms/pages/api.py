@@ -8,7 +8,7 @@ from starlette.routing import Route
 
 from twinspace.db import UnitOfWork
 from twinspace.errors import NotFound
-from twinspace.i18n import N_
+from twinspace.i18n import N_, gettext_for
 from twinspace.permissions import Action, access_page, access_room
 from twinspace.rooms.pages import actions, service
 from twinspace.rooms.pages.models import Page
@@ -21,6 +21,7 @@ from twinspace.web.context import (
     check_origin,
     get_auth,
     json_body,
+    locale_of,
     require_user,
     runtime,
     translate,
@@ -130,7 +131,11 @@ async def delete_page(request: Request) -> JSONResponse:
 async def publication_check(request: Request) -> JSONResponse:
     _, user = await require_user(request)
     items = await service.page_report(
-        runtime(request), user, request.path_params["space_id"], request.path_params["page_id"]
+        runtime(request),
+        user,
+        request.path_params["space_id"],
+        request.path_params["page_id"],
+        gettext_for(locale_of(request)),
     )
     return JSONResponse(
         {"items": items, "pupil_names": sorted({n for i in items for n in i["pupil_names"]})}

@@ -3,6 +3,7 @@ load, ask the policy, act, in one unit of work."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from twinspace.accounts.models import User
@@ -97,10 +98,16 @@ async def publish_page(
         return page
 
 
-async def page_report(rt: Runtime, user: User, space_id: int, page_id: int) -> list[dict[str, Any]]:
+async def page_report(
+    rt: Runtime,
+    user: User,
+    space_id: int,
+    page_id: int,
+    gettext: Callable[[str], str] = lambda s: s,
+) -> list[dict[str, Any]]:
     async with rt.db.unit_of_work() as uow:
         space, page = await _page_for(uow, user, space_id, page_id, Action.PUBLISH)
-        return await widgets.publication_report(uow, user, space, page, rt.settings)
+        return await widgets.publication_report(uow, user, space, page, rt.settings, gettext)
 
 
 async def add_widget(

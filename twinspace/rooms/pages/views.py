@@ -234,7 +234,9 @@ async def confirm_page_action(request: Request) -> Response:
     rt = runtime(request)
     report = []
     if what == "publish":
-        report = await service.page_report(rt, auth.user, space_id, page_id)
+        report = await service.page_report(
+            rt, auth.user, space_id, page_id, gettext_for(locale_of(request))
+        )
     elif what != "trash":
         raise NotFound(N_("No such page."))
     async with rt.db.read() as session:

@@ -180,7 +180,12 @@ async def get_widgets(uow: UnitOfWork, page: Page) -> list[Widget]:
 
 
 async def publication_report(
-    uow: UnitOfWork, user: User, space: Space, page: Page, settings: Settings
+    uow: UnitOfWork,
+    user: User,
+    space: Space,
+    page: Page,
+    settings: Settings,
+    gettext: Callable[[str], str] = lambda s: s,
 ) -> list[dict[str, Any]]:
     """What would become visible if the page went public, and which items name a pupil."""
     pupils = list(
@@ -194,12 +199,12 @@ async def publication_report(
         )
     )
     names = {n for pair in pupils for n in pair if n and len(n) >= 3}
-    items: list[dict[str, Any]] = [{"what": "title", "text": page.title}]
+    items: list[dict[str, Any]] = [{"what": gettext(N_("Page title")), "text": page.title}]
     for widget in await get_widgets(uow, page):
         tool = get_tool(widget.kind)
         if tool is None:
             continue
-        ctx = await make_context(uow, user, space, page, widget, settings)
+        ctx = await make_context(uow, user, space, page, widget, settings, gettext=gettext)
         for entry in await tool.publication_report(ctx):
             items.append(
                 {

@@ -1,0 +1,1 @@
+"""Image gallery: albums of re-encoded photos, captions, consent, and a slideshow."""
