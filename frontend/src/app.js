@@ -4,6 +4,7 @@ import { startModeration } from "./moderation.js";
 import { startPages } from "./pages.js";
 import { enableConfirm } from "./confirm.js";
 import { readStrings } from "./i18n.js";
+import { startUploads } from "./uploads.js";
 
 const chat = document.querySelector(".chat__main[data-room]");
 if (chat) startChat(chat);
@@ -15,3 +16,5 @@ else if (document.querySelector("form[data-confirm]")) {
   const strings = { ...readStrings("i18n"), ...readStrings("i18n-pages") };
   if (strings.cancel) enableConfirm(document, strings);
 }
+
+if (document.querySelector("form[data-upload-url]") || pages) startUploads(document);
