@@ -89,7 +89,9 @@ async def _demo_pages(
         topic_id=topic["topic"]["id"],
         text="We saw a heron and two ducks.",
     )
-    await page(Room.ACTIVITIES, "Results", "anne")
+    results = await page(Room.ACTIVITIES, "Results", "anne")
+    await tool(results, "files", "anne")
+    await tool(results, "gallery", "anne")
 
     planning = await page(Room.TEACHERS, "Planning", "anne")
     notes = await tool(planning, "webcontent", "anne")
