@@ -3,6 +3,7 @@ a server-side render, and optionally its own routes and a publication report."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -10,9 +11,10 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from markupsafe import Markup
+from sqlalchemy import and_, select
 from starlette.routing import BaseRoute
 
-from twinspace.accounts.models import User
+from twinspace.accounts.models import User, UserKind
 from twinspace.db import Database, UnitOfWork
 from twinspace.events import record_event
 from twinspace.permissions import (
@@ -26,7 +28,7 @@ from twinspace.permissions import (
 )
 from twinspace.rooms.pages.models import Page, Widget
 from twinspace.settings import Settings
-from twinspace.spaces.models import Space
+from twinspace.spaces.models import Membership, Space
 from twinspace.storage import LocalStorage
 
 
@@ -83,6 +85,33 @@ class WidgetContext:
             initial = self.school_initials.get(user.school_id or 0)
             return f"{first} {initial}" if initial else first
         return user.display_name
+
+    def public_name(self, user: User, role: Role | str | None) -> str:
+        """The name anyone in the page's room may see (live events reach public readers too)."""
+        return dataclasses.replace(self, viewer=Viewer(None, Role.PUBLIC)).display_name(user, role)
+
+    async def people(self, ids: set[int | None]) -> dict[int, tuple[User, Role | None]]:
+        """Users with their role in this TwinSpace. Someone who left keeps a pupil's
+        privacy if they are a pupil."""
+        wanted = {i for i in ids if i is not None}
+        if not wanted:
+            return {}
+        rows = await self.session.execute(
+            select(User, Membership.role)
+            .outerjoin(
+                Membership,
+                and_(Membership.user_id == User.id, Membership.space_id == self.space.id),
+            )
+            .where(User.id.in_(wanted))
+        )
+        found: dict[int, tuple[User, Role | None]] = {}
+        for user, role in rows:
+            if role:
+                found[user.id] = (user, Role(role))
+            else:
+                pupil = user.kind == UserKind.PUPIL.value
+                found[user.id] = (user, Role.PUPIL if pupil else None)
+        return found
 
     async def emit(self, type_: str, data: dict[str, Any]) -> None:
         """Store an event of this widget in the page's room; published after commit."""

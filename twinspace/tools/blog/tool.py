@@ -8,7 +8,6 @@ commands are declared READ (the core checks that first) and check the rest here.
 
 from __future__ import annotations
 
-import dataclasses
 import html as htmllib
 import re
 from datetime import datetime
@@ -16,14 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup, escape
-from sqlalchemy import ColumnElement, and_, delete, or_, select, true
+from sqlalchemy import ColumnElement, delete, or_, select, true
 
-from twinspace.accounts.models import User, UserKind
+from twinspace.accounts.models import User
 from twinspace.errors import Forbidden, Invalid, NotFound
 from twinspace.i18n import N_
-from twinspace.permissions import Action, Role, Viewer
+from twinspace.permissions import Action, Role
 from twinspace.richtext import RICH_TEXT_MAX, as_markup, sanitize
-from twinspace.spaces.models import Membership
 from twinspace.tools.base import BaseTool, ToolCommand, WidgetContext
 from twinspace.tools.blog.models import BlogComment, BlogPost
 from twinspace.tools.registry import register
@@ -94,30 +92,11 @@ def _comment_text(payload: dict[str, Any]) -> str:
 
 
 async def _people(ctx: WidgetContext, ids: set[int]) -> dict[int, Person]:
-    """Authors with their role in this TwinSpace. Someone who left keeps a pupil's privacy
-    if they are a pupil."""
-    if not ids:
-        return {}
-    rows = await ctx.session.execute(
-        select(User, Membership.role)
-        .outerjoin(
-            Membership,
-            and_(Membership.user_id == User.id, Membership.space_id == ctx.space.id),
-        )
-        .where(User.id.in_(ids))
-    )
-    people: dict[int, Person] = {}
-    for user, role in rows:
-        if role:
-            people[user.id] = (user, Role(role))
-        else:
-            people[user.id] = (user, Role.PUPIL if user.kind == UserKind.PUPIL.value else None)
-    return people
+    return await ctx.people(ids)
 
 
 def _public_name(ctx: WidgetContext, person: Person) -> str:
-    """The name everyone in the page's room may see: events reach public readers too."""
-    return dataclasses.replace(ctx, viewer=Viewer(None, Role.PUBLIC)).display_name(*person)
+    return ctx.public_name(*person)
 
 
 def _iso(moment: datetime | None) -> str | None:

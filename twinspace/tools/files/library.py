@@ -8,16 +8,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from twinspace.accounts.models import User, UserKind
+from twinspace.accounts.models import User
 from twinspace.db import Database, utcnow
 from twinspace.errors import Invalid
 from twinspace.files import do_forget
 from twinspace.i18n import N_
 from twinspace.permissions import TEACHER_ROLES, Action, Role, Viewer
-from twinspace.spaces.models import Membership
 from twinspace.storage import LocalStorage
 from twinspace.tools.base import WidgetContext
 from twinspace.tools.files.models import FILE_NAME_MAX, FOLDER_NAME_MAX, LibraryFile, LibraryFolder
@@ -204,26 +203,7 @@ def owners(library: Library, item: LibraryFolder | LibraryFile) -> set[int | Non
 
 
 async def people(ctx: WidgetContext, ids: set[int | None]) -> dict[int, Person]:
-    """Uploaders with their role in this TwinSpace; someone who left keeps a pupil's privacy
-    if they are a pupil."""
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
-    rows = await ctx.session.execute(
-        select(User, Membership.role)
-        .outerjoin(
-            Membership,
-            and_(Membership.user_id == User.id, Membership.space_id == ctx.space.id),
-        )
-        .where(User.id.in_(wanted))
-    )
-    found: dict[int, Person] = {}
-    for user, role in rows:
-        if role:
-            found[user.id] = (user, Role(role))
-        else:
-            found[user.id] = (user, Role.PUPIL if user.kind == UserKind.PUPIL.value else None)
-    return found
+    return await ctx.people(ids)
 
 
 def public_view(ctx: WidgetContext) -> WidgetContext:

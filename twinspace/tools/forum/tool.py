@@ -8,7 +8,6 @@ commands are declared READ (the core checks that first) and check the rest here.
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -16,11 +15,10 @@ from typing import Any
 from markupsafe import Markup
 from sqlalchemy import and_, delete, func, select
 
-from twinspace.accounts.models import User, UserKind
+from twinspace.accounts.models import User
 from twinspace.errors import Forbidden, Invalid, Locked, NotFound
 from twinspace.i18n import N_
-from twinspace.permissions import Action, Role, Viewer
-from twinspace.spaces.models import Membership
+from twinspace.permissions import Action, Role
 from twinspace.tools.base import BaseTool, ToolCommand, WidgetContext
 from twinspace.tools.forum.models import ForumRead, ForumReply, ForumTopic
 from twinspace.tools.registry import register
@@ -64,30 +62,11 @@ def _text(payload: dict[str, Any]) -> str:
 
 
 async def _people(ctx: WidgetContext, ids: set[int]) -> dict[int, Person]:
-    """Authors with their role in this TwinSpace. Someone who left keeps a pupil's privacy
-    if they are a pupil."""
-    if not ids:
-        return {}
-    rows = await ctx.session.execute(
-        select(User, Membership.role)
-        .outerjoin(
-            Membership,
-            and_(Membership.user_id == User.id, Membership.space_id == ctx.space.id),
-        )
-        .where(User.id.in_(ids))
-    )
-    people: dict[int, Person] = {}
-    for user, role in rows:
-        if role:
-            people[user.id] = (user, Role(role))
-        else:
-            people[user.id] = (user, Role.PUPIL if user.kind == UserKind.PUPIL.value else None)
-    return people
+    return await ctx.people(ids)
 
 
 def _public_name(ctx: WidgetContext, person: Person) -> str:
-    """The name everyone in the page's room may see: events reach public readers too."""
-    return dataclasses.replace(ctx, viewer=Viewer(None, Role.PUBLIC)).display_name(*person)
+    return ctx.public_name(*person)
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -25,15 +25,14 @@ from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import and_, event, func, select
+from sqlalchemy import event, func, select
 from starlette.routing import BaseRoute
 
-from twinspace.accounts.models import User, UserKind
+from twinspace.accounts.models import User
 from twinspace.errors import Forbidden, Invalid, NotFound
 from twinspace.files import do_forget
 from twinspace.i18n import N_
 from twinspace.permissions import PUPIL_ROLES, Action, Role, Viewer
-from twinspace.spaces.models import Membership
 from twinspace.storage import LocalStorage
 from twinspace.tools.base import BaseTool, ToolCommand, WidgetContext
 from twinspace.tools.gallery.models import GalleryAlbum, GalleryPhoto
@@ -103,24 +102,7 @@ def _flag(value: object) -> bool:
 
 
 async def people(ctx: WidgetContext, ids: set[int]) -> dict[int, Person]:
-    """Uploaders with their role here; someone who left keeps a pupil's privacy."""
-    if not ids:
-        return {}
-    rows = await ctx.session.execute(
-        select(User, Membership.role)
-        .outerjoin(
-            Membership,
-            and_(Membership.user_id == User.id, Membership.space_id == ctx.space.id),
-        )
-        .where(User.id.in_(ids))
-    )
-    found: dict[int, Person] = {}
-    for user, role in rows:
-        if role:
-            found[user.id] = (user, Role(role))
-        else:
-            found[user.id] = (user, Role.PUPIL if user.kind == UserKind.PUPIL.value else None)
-    return found
+    return await ctx.people(ids)
 
 
 def public_view(ctx: WidgetContext) -> WidgetContext:
