@@ -9,10 +9,11 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 import uvicorn
 
-from tests.support import LiveClient, api_login, free_port
+from tests.support import LiveClient, Login, api_login, free_port
 from twinspace.accounts.models import User, UserKind
 from twinspace.accounts.passwords import PasswordService
 from twinspace.app import create_app
@@ -123,6 +124,21 @@ async def server(settings: Settings) -> AsyncIterator[RunningServer]:
         yield running
     finally:
         await stop_server(running)
+
+
+@pytest.fixture
+async def login(server: RunningServer) -> AsyncIterator[Login]:
+    """login("anne") -> an HTTP client logged in as anne (one per user, closed at the end)."""
+    clients: dict[str, httpx.AsyncClient] = {}
+
+    async def _login(username: str) -> httpx.AsyncClient:
+        if username not in clients:
+            clients[username] = await api_login(server.url, username)
+        return clients[username]
+
+    yield _login
+    for client in clients.values():
+        await client.aclose()
 
 
 @pytest.fixture

@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
 import socketio
 
 DEMO_PASSWORD = "demo-pass"
+Login = Callable[[str], Awaitable[httpx.AsyncClient]]
 
 
 def free_port() -> int:

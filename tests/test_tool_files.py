@@ -12,12 +12,10 @@ import re
 import secrets
 import time
 import zipfile
-from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 
 import httpx
-import pytest
 from sqlalchemy import func, select, update
 
 from tests.conftest import ROLE_USERS, RunningServer, start_server, stop_server
@@ -29,7 +27,6 @@ from twinspace.tools.files.library import purge_trash
 from twinspace.tools.files.models import LibraryFile, LibraryFolder
 from twinspace.tools.files.sniff import DOCX, ODT
 
-Login = Callable[[str], Awaitable[httpx.AsyncClient]]
 JSON = {"Accept": "application/json"}
 PDF_BYTES = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\n" + b"0" * 2000
 PNG_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 200
@@ -37,20 +34,6 @@ HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></bod
 SVG = (
     b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 )
-
-
-@pytest.fixture
-async def login(server: RunningServer) -> AsyncIterator[Login]:
-    clients: dict[str, httpx.AsyncClient] = {}
-
-    async def _login(username: str) -> httpx.AsyncClient:
-        if username not in clients:
-            clients[username] = await api_login(server.url, username)
-        return clients[username]
-
-    yield _login
-    for client in clients.values():
-        await client.aclose()
 
 
 async def _library(client: httpx.AsyncClient, room: str = "activities") -> tuple[int, int]:

@@ -4,34 +4,17 @@ unread markers, the permission matrix, live events and the rendered page."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
 
 import httpx
-import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import RunningServer
-from tests.support import LiveClient, api_login
+from tests.support import LiveClient
 from twinspace.accounts.models import User
 from twinspace.events import Event
 from twinspace.tools.forum.models import ForumRead, ForumReply, ForumTopic
 
-Login = Callable[[str], Awaitable[httpx.AsyncClient]]
 XSS = '<img src=x onerror=alert(1)><script>alert(2)</script><a href="javascript:alert(3)">x</a>'
-
-
-@pytest.fixture
-async def login(server: RunningServer) -> AsyncIterator[Login]:
-    clients: dict[str, httpx.AsyncClient] = {}
-
-    async def _login(username: str) -> httpx.AsyncClient:
-        if username not in clients:
-            clients[username] = await api_login(server.url, username)
-        return clients[username]
-
-    yield _login
-    for client in clients.values():
-        await client.aclose()
 
 
 async def _forum(client: httpx.AsyncClient, room: str = "activities") -> tuple[int, int]:

@@ -10,7 +10,6 @@ import json
 import struct
 import warnings
 import zlib
-from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import httpx
@@ -19,27 +18,12 @@ from PIL import ExifTags, Image
 from sqlalchemy import func, select
 
 from tests.conftest import ROLE_USERS, RunningServer
-from tests.support import LiveClient, api_login
+from tests.support import LiveClient
 from twinspace.files import StoredFile, sweep_orphans
 from twinspace.tools.gallery.images import UnsupportedImage, process_image
 from twinspace.tools.gallery.models import GalleryAlbum, GalleryPhoto
 
-Login = Callable[[str], Awaitable[httpx.AsyncClient]]
 MEMBERS = ("teacher_admin", "teacher_member", "pupil_admin", "pupil_member", "visitor")
-
-
-@pytest.fixture
-async def login(server: RunningServer) -> AsyncIterator[Login]:
-    clients: dict[str, httpx.AsyncClient] = {}
-
-    async def _login(username: str) -> httpx.AsyncClient:
-        if username not in clients:
-            clients[username] = await api_login(server.url, username)
-        return clients[username]
-
-    yield _login
-    for client in clients.values():
-        await client.aclose()
 
 
 # --- Pictures made here ----------------------------------------------------------------------

@@ -16,7 +16,9 @@ from starlette.routing import BaseRoute
 
 from twinspace.accounts.models import User, UserKind
 from twinspace.db import Database, UnitOfWork
+from twinspace.errors import Invalid
 from twinspace.events import record_event
+from twinspace.i18n import N_
 from twinspace.permissions import (
     PUPIL_ROLES,
     Action,
@@ -126,6 +128,19 @@ class WidgetContext:
     def render(self, template: str, **values: Any) -> Markup:
         assert self.render_template is not None
         return Markup(self.render_template(template, ctx=self, _=self.gettext, **values))  # noqa: S704
+
+
+def payload_id(payload: dict[str, Any], key: str, *, required: bool = True) -> int | None:
+    """An id (1 or more) from a command's payload, a JSON number or form text; an optional
+    one may be absent or empty."""
+    value = payload.get(key)
+    if value in (None, "") and not required:
+        return None
+    if isinstance(value, str) and value.isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise Invalid(N_("A number is expected."), field=key)
+    return value
 
 
 ToolRun = Callable[[WidgetContext, dict[str, Any]], Awaitable[dict[str, Any]]]

@@ -22,7 +22,7 @@ from twinspace.errors import Forbidden, Invalid, NotFound
 from twinspace.i18n import N_
 from twinspace.permissions import Action, Role
 from twinspace.richtext import RICH_TEXT_MAX, as_markup, sanitize
-from twinspace.tools.base import BaseTool, ToolCommand, WidgetContext
+from twinspace.tools.base import BaseTool, ToolCommand, WidgetContext, payload_id
 from twinspace.tools.blog.models import BlogComment, BlogPost
 from twinspace.tools.registry import register
 
@@ -38,15 +38,7 @@ Person = tuple[User, Role | None]
 # --- Input -----------------------------------------------------------------------------------
 
 
-def _number(payload: dict[str, Any], key: str, *, required: bool = True) -> int | None:
-    value = payload.get(key)
-    if value in (None, "") and not required:
-        return None
-    if isinstance(value, str) and value.isdigit():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise Invalid(N_("A number is expected."), field=key)
-    return value
+_number = payload_id
 
 
 def _title(payload: dict[str, Any]) -> str:

@@ -18,7 +18,7 @@ from twinspace.files import do_forget
 from twinspace.i18n import N_
 from twinspace.permissions import TEACHER_ROLES, Action, Role, Viewer
 from twinspace.storage import LocalStorage
-from twinspace.tools.base import WidgetContext
+from twinspace.tools.base import WidgetContext, payload_id
 from twinspace.tools.files.models import FILE_NAME_MAX, FOLDER_NAME_MAX, LibraryFile, LibraryFolder
 from twinspace.tools.files.sniff import type_of
 
@@ -30,15 +30,7 @@ Person = tuple[User, Role | None]
 # --- Input -----------------------------------------------------------------------------------
 
 
-def number(payload: dict[str, Any], key: str, *, required: bool = True) -> int | None:
-    value = payload.get(key)
-    if value in (None, "") and not required:
-        return None
-    if isinstance(value, str) and value.isdigit():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise Invalid(N_("A number is expected."), field=key)
-    return value
+number = payload_id
 
 
 def folder_ref(payload: dict[str, Any], key: str) -> int | None:

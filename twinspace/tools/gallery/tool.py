@@ -34,7 +34,7 @@ from twinspace.files import do_forget
 from twinspace.i18n import N_
 from twinspace.permissions import PUPIL_ROLES, Action, Role, Viewer
 from twinspace.storage import LocalStorage
-from twinspace.tools.base import BaseTool, ToolCommand, WidgetContext
+from twinspace.tools.base import BaseTool, ToolCommand, WidgetContext, payload_id
 from twinspace.tools.gallery.models import GalleryAlbum, GalleryPhoto
 from twinspace.tools.registry import register
 
@@ -50,14 +50,10 @@ Person = tuple[User, Role | None]
 
 
 def number(payload: dict[str, Any], key: str, *, required: bool = True) -> int | None:
-    value = payload.get(key)
-    if value in (None, "", 0, "0") and not required:
+    """Like payload_id, but 0 also means "none" for an optional id (form selects use it)."""
+    if not required and payload.get(key) in (0, "0"):
         return None
-    if isinstance(value, str) and value.isdigit():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise Invalid(N_("A number is expected."), field=key)
-    return value
+    return payload_id(payload, key, required=required)
 
 
 def _position(payload: dict[str, Any]) -> int | None:
