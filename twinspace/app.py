@@ -26,6 +26,7 @@ from twinspace.db import Database, utcnow
 from twinspace.errors import DomainError, Unauthorized
 from twinspace.files import sweep_orphans
 from twinspace.i18n import N_
+from twinspace.notifications import views as notifications_views
 from twinspace.realtime.handlers import register_handlers
 from twinspace.realtime.models import LiveSocket
 from twinspace.realtime.server import create_sio, make_publisher
@@ -159,6 +160,7 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
             *pages.routes,
             *api_session.routes,
             *api_spaces.routes,
+            *notifications_views.routes,
             *room_views.routes,
             *chat_views.routes,
             *moderation_views.routes,
