@@ -124,9 +124,7 @@ def _copy_sqlite(source: Path, target: Path) -> None:
 
 
 @pytest.fixture
-def database_url(
-    tmp_path: Path, template_db: Path, pg_cluster: PgCluster | None
-) -> Iterator[str]:
+def database_url(tmp_path: Path, template_db: Path, pg_cluster: PgCluster | None) -> Iterator[str]:
     """This test's own copy of the template database."""
     if pg_cluster is None:
         db_path = tmp_path / "twinspace.db"
