@@ -29,6 +29,7 @@ from twinspace.i18n import N_
 from twinspace.network import api as network_api
 from twinspace.network import views_people as network_people
 from twinspace.network import views_projects as network_projects
+from twinspace.notifications import views as notifications_views
 from twinspace.realtime.handlers import register_handlers
 from twinspace.realtime.models import LiveSocket
 from twinspace.realtime.server import create_sio, make_publisher
@@ -165,6 +166,7 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
             *network_api.routes,
             *network_people.routes,
             *network_projects.routes,
+            *notifications_views.routes,
             *room_views.routes,
             *chat_views.routes,
             *moderation_views.routes,

@@ -123,6 +123,7 @@ async def do_open_project(uow: UnitOfWork, project: Project) -> Space:
         description=project.description,
         scope=project.scope or "european",
         status="open",
+        single_school_id=project.founder_school_id if project.single_school else None,
     )
     uow.session.add(space)
     await uow.session.flush()

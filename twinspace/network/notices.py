@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from twinspace.db import UnitOfWork
-from twinspace.events import record_event
+from twinspace.notifications.service import notify
 
 
 async def tell(
@@ -13,15 +11,12 @@ async def tell(
     user_id: int,
     kind: str,
     message: str,
-    params: dict[str, Any],
+    params: dict[str, str | int],
     url: str,
     actor_id: int | None,
 ) -> None:
-    """``message`` is an English msgid marked with N_; ``params`` plain strings and ints."""
-    await record_event(
-        uow,
-        f"user:{user_id}",
-        "notification.new",
-        {"kind": kind, "message": message, "params": params, "url": url},
-        actor_id=actor_id,
+    """``message`` is an English msgid marked with N_; ``params`` plain strings and ints.
+    Stored and announced live on ``user:<id>`` once the unit of work commits."""
+    await notify(
+        uow, user_id=user_id, kind=kind, message=message, params=params, url=url, actor_id=actor_id
     )
