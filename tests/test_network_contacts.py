@@ -164,3 +164,17 @@ async def test_contact_pages_work_without_javascript(server: RunningServer, logi
         f"/contacts/{piotr_id}/remove", data={"csrf_token": anne.headers["X-CSRF-Token"]}
     )
     assert removed.status_code == 303
+
+
+async def test_two_people_asking_each_other_at_once(server: RunningServer, login):
+    import asyncio
+
+    marta, jonas = await login("marta"), await login("jonas")
+    ids = {n: await user_id(server, n) for n in ("marta", "jonas")}
+    answers = await asyncio.gather(
+        marta.post("/api/v1/contact-requests", json={"user_id": ids["jonas"]}),
+        jonas.post("/api/v1/contact-requests", json={"user_id": ids["marta"]}),
+    )
+    assert sorted(a.status_code for a in answers) == [201, 409]
+    book = (await marta.get("/api/v1/contacts")).json()
+    assert len(book["incoming"]) + len(book["outgoing"]) == 1

@@ -198,8 +198,9 @@ async def list_contacts(request: Request) -> JSONResponse:
 async def request_contact(request: Request) -> JSONResponse:
     user = await network_writer(request)
     body = await json_body(request)
-    async with runtime(request).db.unit_of_work() as uow:
-        row = await contacts.do_request_contact(uow, user, body.get("user_id"), body.get("message"))
+    row = await contacts.check_request_contact(
+        runtime(request).db, user, body.get("user_id"), body.get("message")
+    )
     return JSONResponse({"ok": True, "id": row.id, "status": row.status}, 201)
 
 

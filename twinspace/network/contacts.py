@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from twinspace.accounts.models import User
-from twinspace.db import UnitOfWork, utcnow
+from twinspace.db import Database, UnitOfWork, utcnow
 from twinspace.errors import Conflict, Invalid, NotFound
 from twinspace.i18n import N_
 from twinspace.network.members import Member, get_member, get_members_by_id
@@ -34,6 +35,20 @@ def clean_message(raw: object) -> str:
     if any(ord(c) < 32 and c not in "\n\t" for c in text):
         raise Invalid(N_("The message contains characters that are not allowed."))
     return text
+
+
+async def check_request_contact(
+    db: Database, sender: User, target_id: object, message: object
+) -> Contact:
+    """Send a request in its own transaction; two people asking each other at the same
+    moment meet the unique pair: the second one is told, not given a 500."""
+    try:
+        async with db.unit_of_work() as uow:
+            return await do_request_contact(uow, sender, target_id, message)
+    except IntegrityError:
+        raise Conflict(
+            N_("This member has sent you a request: answer it on your contacts page.")
+        ) from None
 
 
 async def get_pair(session: AsyncSession, a: int, b: int) -> Contact | None:

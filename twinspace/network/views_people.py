@@ -258,8 +258,7 @@ async def member_page(request: Request) -> Response:
 async def contact_request_submit(request: Request) -> Response:
     user, form = await _writer(request)
     target = request.path_params["user_id"]
-    async with runtime(request).db.unit_of_work() as uow:
-        await contacts.do_request_contact(uow, user, target, form.get("message", ""))
+    await contacts.check_request_contact(runtime(request).db, user, target, form.get("message", ""))
     return see_other(f"/members/{target}")
 
 
