@@ -9,16 +9,16 @@ from starlette.routing import Route
 
 from twinspace.accounts.models import Country, School
 from twinspace.accounts.views_common import set_session_cookie, user_json
-from twinspace.errors import Invalid, NotFound
+from twinspace.errors import NotFound
 from twinspace.i18n import N_
-from twinspace.network import approval, contacts, postings, projects
+from twinspace.network import approval, contacts, countries, postings, projects
 from twinspace.network.guard import api, lang, network_reader, network_writer
 from twinspace.network.members import country_name, get_member, index_missing_members
 from twinspace.network.members import search_members as find_members
 from twinspace.network.present import project_views
 from twinspace.network.registration import check_register
 from twinspace.network.text import page_number
-from twinspace.permissions import access_nss, access_site_admin
+from twinspace.permissions import access_nss
 from twinspace.web.context import check_origin, client_address, json_body, runtime
 
 
@@ -57,20 +57,6 @@ async def list_countries(request: Request) -> JSONResponse:
             for c in rows
         ]
     return JSONResponse({"countries": items})
-
-
-async def set_country(request: Request) -> JSONResponse:
-    user = await network_writer(request)
-    access_site_admin(user.kind)
-    body = await json_body(request)
-    if not isinstance(body.get("eligible"), bool):
-        raise Invalid(N_("'eligible' must be true or false."))
-    async with runtime(request).db.unit_of_work() as uow:
-        country = await uow.session.get(Country, str(request.path_params["code"]).upper())
-        if country is None:
-            raise NotFound(N_("No such country."))
-        country.eligible = body["eligible"]
-    return JSONResponse({"ok": True, "code": country.code, "eligible": country.eligible})
 
 
 async def list_schools(request: Request) -> JSONResponse:
@@ -312,9 +298,9 @@ async def nss_decide(request: Request) -> JSONResponse:
 
 
 routes = [
+    *countries.routes,
     Route("/api/v1/register", register, methods=["POST"]),
     Route("/api/v1/countries", list_countries, methods=["GET"]),
-    Route("/api/v1/countries/{code}", set_country, methods=["PATCH"]),
     Route("/api/v1/schools", list_schools, methods=["GET"]),
     Route("/api/v1/postings", list_postings, methods=["GET"]),
     Route("/api/v1/postings", create_posting, methods=["POST"]),
