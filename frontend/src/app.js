@@ -6,6 +6,7 @@ import { enableConfirm } from "./confirm.js";
 import { readStrings } from "./i18n.js";
 import { startUploads } from "./uploads.js";
 import { startBell } from "./notifications.js";
+import { startNetworkLive } from "./network.js";
 
 const chat = document.querySelector(".chat__main[data-room]");
 if (chat) startChat(chat);
@@ -22,3 +23,6 @@ if (document.querySelector("form[data-upload-url]") || pages) startUploads(docum
 
 const bell = document.getElementById("bell");
 if (bell) startBell(bell);
+
+const networkLive = document.querySelector("[data-network-live]");
+if (networkLive) startNetworkLive(networkLive);

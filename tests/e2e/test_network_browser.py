@@ -72,6 +72,10 @@ async def test_two_teachers_from_idea_to_twinspace(
     await expect(claire.get_by_text("Hallo Claire! Vögel?")).to_be_visible()
     await claire.get_by_role("button", name="Accept").click()
     await expect(claire.locator(".person__name", has_text="Hannes Vogel")).to_be_visible()
+    # Hannes, still on Claire's profile, is offered the latest version of the page
+    await expect(hannes.locator(".network-live")).to_be_visible()
+    await hannes.get_by_role("link", name="Show the latest").click()
+    await expect(hannes.get_by_text("You are contacts.")).to_be_visible()
 
     # 4. Claire founds the project with Hannes through the steps and the preview
     await claire.get_by_role("link", name="Projects", exact=True).click()
