@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import RunningServer
-from tests.network_helpers import DETAILS, befriend, found, snapshot, teacher
+from tests.network_helpers import DETAILS, befriend, found, person, register, snapshot, teacher
 from twinspace.accounts.models import User
 
 
@@ -133,20 +133,16 @@ async def test_a_removed_contact_cannot_be_submitted_as_cofounder(server: Runnin
 
 
 async def test_platform_members_cannot_found_or_cofound(server: RunningServer, login):
-    anne, paul = await login("anne"), await login("paul")
-    paul_id = await uid(server, "paul")
-    sent = await paul.post("/api/v1/contact-requests", json={"user_id": await uid(server, "anne")})
-    assert sent.status_code == 201  # members may hold contacts (to be invited later)
-    assert (
-        await anne.post(f"/api/v1/contact-requests/{sent.json()['id']}/accept")
-    ).status_code == 200
+    anne = await login("anne")
+    anne.user_id = await uid(server, "anne")  # type: ignore[attr-defined]
+    guest = await register(server, **person("grace", "GB", "Oak Primary", "Leeds"))
+    await befriend(guest, anne)  # members may hold contacts (to be invited later)
     draft = (await anne.post("/api/v1/projects", json={})).json()["id"]
     before = await snapshot(server)
-    refused = await anne.patch(f"/api/v1/projects/{draft}", json={"cofounder_id": paul_id})
-    assert (
-        refused.status_code == 400 and "not an eTwinner" in refused.json()["fields"]["cofounder_id"]
-    )
-    assert (await paul.post("/api/v1/projects", json={})).status_code == 403
+    refused = await anne.patch(f"/api/v1/projects/{draft}", json={"cofounder_id": guest.user_id})
+    assert refused.status_code == 400
+    assert "not an eTwinner" in refused.json()["fields"]["cofounder_id"]
+    assert (await guest.post("/api/v1/projects", json={})).status_code == 403
     assert await snapshot(server) == before
 
 

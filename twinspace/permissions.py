@@ -308,9 +308,23 @@ LISTED_KINDS = frozenset({"teacher", "member"})  # who appears in people search 
 FOUNDER_KINDS = frozenset({"teacher"})  # eTwinners; platform members ("member") never found
 
 
-def access_network(kind: str | None) -> None:
-    """Network pages exist only for teachers, platform members, NSS officers and admins."""
-    if kind not in NETWORK_KINDS:
+def in_network(kind: str | None, has_institution: bool) -> bool:
+    """Teachers, NSS officers, site administrators, and platform members who registered with
+    their institution. Pupils never; invited guests without an institution (the visitors of
+    a TwinSpace) belong to their TwinSpaces only."""
+    if kind == "member":
+        return has_institution
+    return kind in NETWORK_KINDS
+
+
+def is_listed(kind: str | None, has_institution: bool) -> bool:
+    """Shown in people search and with a profile: teachers and network platform members."""
+    return kind in LISTED_KINDS and in_network(kind, has_institution)
+
+
+def access_network(kind: str | None, has_institution: bool) -> None:
+    """Network pages exist only for those in the network (see in_network)."""
+    if not in_network(kind, has_institution):
         raise NotFound(N_("Page not found."))
 
 

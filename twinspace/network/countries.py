@@ -87,7 +87,7 @@ async def countries_page(request: Request) -> Response:
 
 async def countries_submit(request: Request) -> Response:
     _, user, form = await check_form_write(request)
-    access_network(user.kind)
+    access_network(user.kind, user.school_id is not None)
     db = runtime(request).db
     if form.get("add"):
         await do_add_country(

@@ -21,13 +21,13 @@ from twinspace.web.context import (
 
 async def network_reader(request: Request) -> User:
     _, user = await require_user(request)
-    access_network(user.kind)
+    access_network(user.kind, user.school_id is not None)
     return user
 
 
 async def network_writer(request: Request) -> User:
     _, user = await check_api_write(request)
-    access_network(user.kind)
+    access_network(user.kind, user.school_id is not None)
     return user
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from babel import Locale
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -14,7 +14,12 @@ from twinspace.accounts.models import Country, School, User
 from twinspace.db import Database, utcnow
 from twinspace.network.models import MemberSearch
 from twinspace.network.text import PAGE_SIZE, Page, search_text, words_match
-from twinspace.permissions import LISTED_KINDS, may_found
+from twinspace.permissions import may_found
+
+
+def listed() -> ColumnElement[bool]:
+    """SQL for permissions.is_listed: teachers, and platform members with an institution."""
+    return or_(User.kind == "teacher", and_(User.kind == "member", User.school_id.is_not(None)))
 
 
 @cache
@@ -70,7 +75,7 @@ async def get_member(session: AsyncSession, user_id: int) -> Member | None:
         await session.execute(
             select(User, Country.eligible)
             .outerjoin(Country, Country.code == User.country_code)
-            .where(User.id == user_id, User.kind.in_(LISTED_KINDS), User.is_active.is_(True))
+            .where(User.id == user_id, listed(), User.is_active.is_(True))
             .options(selectinload(User.school))
         )
     ).first()
@@ -106,7 +111,7 @@ async def index_missing_members(db: Database) -> None:
             await session.scalars(
                 select(User.id)
                 .outerjoin(MemberSearch, MemberSearch.user_id == User.id)
-                .where(User.kind.in_(LISTED_KINDS), MemberSearch.user_id.is_(None))
+                .where(listed(), MemberSearch.user_id.is_(None))
                 .limit(1000)
             )
         )
@@ -132,7 +137,7 @@ async def index_missing_members(db: Database) -> None:
 async def search_members(
     session: AsyncSession, query: str, country: str | None, page: int
 ) -> Page[Member]:
-    where = [User.kind.in_(LISTED_KINDS), User.is_active.is_(True)]
+    where = [listed(), User.is_active.is_(True)]
     match = words_match(MemberSearch.text, query)
     if match is not None:
         where.append(match)

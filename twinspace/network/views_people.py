@@ -43,13 +43,13 @@ FORM_LISTS = ("subjects", "languages")
 
 async def _reader(request: Request):
     _, user = await require_user(request)
-    access_network(user.kind)
+    access_network(user.kind, user.school_id is not None)
     return user
 
 
 async def _writer(request: Request):
     _, user, form = await check_form_write(request)
-    access_network(user.kind)
+    access_network(user.kind, user.school_id is not None)
     return user, form
 
 
