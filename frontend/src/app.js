@@ -18,3 +18,7 @@ else if (document.querySelector("form[data-confirm]")) {
 }
 
 if (document.querySelector("form[data-upload-url]") || pages) startUploads(document);
+
+// The wiki's live editor is large: loaded only on a wiki page (a chunk of its own).
+const wiki = document.querySelector("[data-wiki-editor]");
+if (wiki) import("./wiki.js").then((m) => m.startWiki(wiki));
