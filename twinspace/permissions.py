@@ -299,6 +299,22 @@ def access_page(viewer: Viewer, space: SpaceFacts, page: PageFacts, action: Acti
     access_room(viewer, space, page.room, action, published=page.published)
 
 
+# --- Wiki pages: who may change the text; a frozen page ---------------------------------------
+
+
+def may_edit_wiki(viewer: Viewer, space: SpaceFacts, page: PageFacts, *, frozen: bool) -> bool:
+    """Writing in a wiki page is commenting on the page (pupils contribute where the matrix lets
+    them); a page a teacher froze is read-only for everyone but teachers."""
+    if frozen and viewer.role not in TEACHER_ROLES:
+        return False
+    return allowed(viewer.role, page.room, Action.COMMENT, space, published=page.published)
+
+
+def access_wiki_edit(viewer: Viewer, space: SpaceFacts, page: PageFacts, *, frozen: bool) -> None:
+    access_page(viewer, space, page, Action.COMMENT)
+    if frozen and viewer.role not in TEACHER_ROLES:
+        raise Locked(N_("A teacher froze this wiki page: you can read it but not change it."))
+
 # --- The network outside TwinSpaces: partner finding, people, contacts, projects -------------
 # Account kinds (twinspace.accounts.models.UserKind) as plain strings, so this module stays
 # free of models. Pupils never enter the network and are never listed in it.

@@ -26,3 +26,7 @@ if (bell) startBell(bell);
 
 const networkLive = document.querySelector("[data-network-live]");
 if (networkLive) startNetworkLive(networkLive);
+
+// The wiki's live editor is large: loaded only on a wiki page (a chunk of its own).
+const wiki = document.querySelector("[data-wiki-editor]");
+if (wiki) import("./wiki.js").then((m) => m.startWiki(wiki));
