@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from twinspace.accounts.models import User
@@ -16,6 +16,8 @@ class Posting(Base):
     """A "looking for a partner" posting on the partner-finding board."""
 
     __tablename__ = "network_postings"
+    # the board's order (newest first) read from an index: page 50 costs what page 1 does
+    __table_args__ = (Index("ix_network_postings_listing", "status", "created_at", "id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(200))
