@@ -227,10 +227,18 @@ async def test_the_form_pages_walk_to_the_preview(server: RunningServer, login):
     assert good.headers["location"] == f"{base}/preview"
     preview = await anne.get(f"{base}/preview")
     assert "Bridges of Europe" in preview.text and "Jonas Becker" in preview.text
-    assert f'href="{base}/details"' in preview.text  # edit links
+    assert f'href="{base}/details?from=preview"' in preview.text  # edit links
+    again = await anne.get(f"{base}/details?from=preview")
+    assert 'name="back_to" value="preview"' in again.text
+    back = await anne.post(
+        f"{base}/details", data={**details, "title": "Bridges", "back_to": "preview"}
+    )
+    assert back.headers["location"] == f"{base}/preview"
+    assert "Bridges" in (await anne.get(f"{base}/preview")).text
     submitted = await anne.post(f"{base}/preview", data={"csrf_token": token})
     assert submitted.status_code == 303
     project_page = await anne.get(submitted.headers["location"])
+    assert "Bridges" in project_page.text
     assert "Waits for the co-founder: Jonas Becker" in project_page.text
     tab = await anne.get("/projects?tab=pending")
-    assert "Bridges of Europe" in tab.text
+    assert ">Bridges</a>" in tab.text

@@ -112,7 +112,10 @@ async def project_form(request: Request) -> Response:
     if request.method == "GET":
         user = await _reader(request)
         context = await _form_context(request, user, project_id)
-        return await show(request, "project_form.html", {**context, "step": step})
+        back = request.query_params.get("from") == "preview"
+        return await show(
+            request, "project_form.html", {**context, "step": step, "back_to_preview": back}
+        )
     user, form = await _writer(request)
     body: dict[str, Any] = {}
     if step == "school":
@@ -133,10 +136,11 @@ async def project_form(request: Request) -> Response:
         if step == "details":
             context["values"] = {**context["values"], **body}
         errors = {k: translate(request, v) for k, v in err.fields.items()}
+        back = form.get("back_to") == "preview"
         return await show(
             request,
             "project_form.html",
-            {**context, "step": step, "errors": errors},
+            {**context, "step": step, "errors": errors, "back_to_preview": back},
             err.status,
         )
     if step == "preview":
