@@ -96,3 +96,26 @@ async def test_the_twinspace_visitor_stays_out_of_the_network(server: RunningSer
     assert 'href="/postings"' in (await anne.get("/")).text
     paul_id = (await paul.get("/api/v1/me")).json()["id"]
     assert (await anne.get(f"/api/v1/members/{paul_id}")).status_code == 404
+
+
+async def test_network_writes_need_the_csrf_token(server: RunningServer, login):
+    from tests.network_helpers import snapshot
+
+    anne = await login("anne")
+    token = anne.headers.pop("X-CSRF-Token")
+    before = await snapshot(server)
+    calls = [
+        ("POST", "/api/v1/postings", {"title": "x"}),
+        ("POST", "/api/v1/contact-requests", {"user_id": 2}),
+        ("POST", "/api/v1/projects", {}),
+        ("POST", "/api/v1/projects/1/accept", None),
+        ("DELETE", "/api/v1/contacts/2", None),
+    ]
+    for method, path, body in calls:
+        answer = await anne.request(method, path, json=body)
+        assert answer.status_code == 403 and answer.json()["error"] == "csrf_failed", path
+    forms = ["/postings/new", "/projects/new", "/projects/1/answer", "/contacts/2/remove"]
+    for path in forms:
+        assert (await anne.post(path, data={"title": "x"})).status_code == 403, path
+    anne.headers["X-CSRF-Token"] = token
+    assert await snapshot(server) == before
