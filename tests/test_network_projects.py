@@ -28,6 +28,12 @@ async def test_the_draft_is_saved_step_by_step(server: RunningServer, login):
     )
     assert saved.status_code == 200
     await anne.patch(f"/api/v1/projects/{project_id}", json={"title": "Half done"})
+    ages = await anne.patch(f"/api/v1/projects/{project_id}", json={"age_min": 9, "age_max": 11})
+    assert ages.status_code == 200
+    one = await anne.patch(f"/api/v1/projects/{project_id}", json={"age_max": 12})
+    assert (one.json()["age_min"], one.json()["age_max"]) == (9, 12)
+    wrong = await anne.patch(f"/api/v1/projects/{project_id}", json={"age_min": 13})
+    assert wrong.status_code == 400 and "age_max" in wrong.json()["fields"]
     # "reload": starting again resumes the same draft with what was saved
     resumed = await anne.post("/api/v1/projects", json={})
     assert resumed.json()["id"] == project_id

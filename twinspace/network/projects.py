@@ -126,6 +126,9 @@ async def do_save_draft(
         cofounder = await _check_cofounder(uow.session, user, body["cofounder_id"])
         project.cofounder_id = cofounder.id
     details = {k: v for k, v in body.items() if k in PROJECT_FIELDS}
+    for one, other in (("age_min", "age_max"), ("age_max", "age_min")):
+        if one in details and other not in details and getattr(project, other) is not None:
+            details[other] = getattr(project, other)  # the range is checked as a whole
     for name, value in check_details(details, partial=True).items():
         setattr(project, name, value)
     return project
