@@ -26,6 +26,7 @@ from twinspace.db import Database, utcnow
 from twinspace.errors import DomainError, Unauthorized
 from twinspace.files import sweep_orphans
 from twinspace.i18n import N_
+from twinspace.people.routes import routes as people_routes
 from twinspace.realtime.handlers import register_handlers
 from twinspace.realtime.models import LiveSocket
 from twinspace.realtime.server import create_sio, make_publisher
@@ -160,6 +161,7 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
             *api_session.routes,
             *api_spaces.routes,
             *room_views.routes,
+            *people_routes,
             *chat_views.routes,
             *moderation_views.routes,
             *chat_admin_views.routes,

@@ -5,6 +5,7 @@ import { startPages } from "./pages.js";
 import { enableConfirm } from "./confirm.js";
 import { readStrings } from "./i18n.js";
 import { startUploads } from "./uploads.js";
+import { startPeople } from "./people.js";
 
 const chat = document.querySelector(".chat__main[data-room]");
 if (chat) startChat(chat);
@@ -18,3 +19,5 @@ else if (document.querySelector("form[data-confirm]")) {
 }
 
 if (document.querySelector("form[data-upload-url]") || pages) startUploads(document);
+
+startPeople(document);

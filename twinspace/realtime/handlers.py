@@ -219,7 +219,8 @@ async def evict_user_from_space(rt: Runtime, user_id: int, space_id: int) -> Non
         chat_rooms = list(
             await session.scalars(select(ChatRoom).where(ChatRoom.space_id == space_id))
         )
-    names = [f"space:{space_id}:{kind}" for kind in ("home", "teachers", "pupils", "moderation")]
+    kinds = ("home", "members", "teachers", "pupils", "moderation")
+    names = [f"space:{space_id}:{kind}" for kind in kinds]
     names += [chat_room_name(space_id, room.name) for room in chat_rooms]
     for sid in sids:
         for name in names:
