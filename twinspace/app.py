@@ -26,6 +26,7 @@ from twinspace.db import Database, utcnow
 from twinspace.errors import DomainError, Unauthorized
 from twinspace.files import sweep_orphans
 from twinspace.i18n import N_
+from twinspace.notifications import views as notifications_views
 from twinspace.people.routes import routes as people_routes
 from twinspace.realtime.handlers import register_handlers
 from twinspace.realtime.models import LiveSocket
@@ -160,6 +161,7 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
             *pages.routes,
             *api_session.routes,
             *api_spaces.routes,
+            *notifications_views.routes,
             *room_views.routes,
             *people_routes,
             *chat_views.routes,

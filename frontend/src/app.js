@@ -6,6 +6,7 @@ import { enableConfirm } from "./confirm.js";
 import { readStrings } from "./i18n.js";
 import { startUploads } from "./uploads.js";
 import { startPeople } from "./people.js";
+import { startBell } from "./notifications.js";
 
 const chat = document.querySelector(".chat__main[data-room]");
 if (chat) startChat(chat);
@@ -21,3 +22,5 @@ else if (document.querySelector("form[data-confirm]")) {
 if (document.querySelector("form[data-upload-url]") || pages) startUploads(document);
 
 startPeople(document);
+const bell = document.getElementById("bell");
+if (bell) startBell(bell);

@@ -2,8 +2,12 @@
 // a missing answer becomes {ok: false, error: "timeout"} so callers handle one shape.
 import { io } from "socket.io-client";
 
+// One connection per page, shared by every live part (chat, pages, the notification bell).
+let shared = null;
+
 export function openSocket() {
-  return io({ transports: ["websocket", "polling"] });
+  if (!shared) shared = io({ transports: ["websocket", "polling"] });
+  return shared;
 }
 
 export function call(socket, event, payload, timeout = 10000) {

@@ -4,8 +4,6 @@ invitee is notified live and accepts or declines."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,6 +12,7 @@ from twinspace.db import UnitOfWork, utcnow
 from twinspace.errors import Conflict, Forbidden, Invalid, NotFound
 from twinspace.events import record_event
 from twinspace.i18n import N_
+from twinspace.notifications.service import notify
 from twinspace.people.models import Invitation
 from twinspace.permissions import Role
 from twinspace.rooms.names import members_room
@@ -140,7 +139,7 @@ async def check_invite(
             N_("This member is not eligible for the project: invite them into the TwinSpace only."),
             field="scope",
         )
-    single_school = getattr(space, "single_school_id", None)
+    single_school = space.single_school_id
     if (
         single_school is not None
         and role == Role.TEACHER.value
@@ -167,18 +166,20 @@ async def check_invite(
     return invitation
 
 
-async def _announce(uow: UnitOfWork, invitation: Any, space: Space, actor: User) -> None:
-    await record_event(
+async def _announce(uow: UnitOfWork, invitation: Invitation, space: Space, actor: User) -> None:
+    """The invitee hears of it live (the bell) and finds it in their notifications."""
+    message = (
+        N_("%(name)s invites you into the project “%(title)s”.")
+        if invitation.scope == "project"
+        else N_("%(name)s invites you into the TwinSpace “%(title)s”.")
+    )
+    await notify(
         uow,
-        f"user:{invitation.user_id}",
-        "invitation.new",
-        {
-            "invitation_id": invitation.id,
-            "space_id": space.id,
-            "space_title": space.title,
-            "by": actor.display_name,
-            "url": f"/spaces/{space.id}/invitation",
-        },
+        user_id=invitation.user_id,
+        kind="invitation",
+        message=message,
+        params={"name": actor.display_name, "title": space.title},
+        url=f"/spaces/{space.id}/invitation",
         actor_id=actor.id,
     )
 
@@ -213,6 +214,20 @@ async def check_answer(uow: UnitOfWork, user: User, invitation_id: int, accept: 
             members_room(space.id),
             "member.joined",
             {"user_id": user.id, "name": user.display_name, "role": invitation.role},
+            actor_id=user.id,
+        )
+    if invitation.invited_by is not None:
+        await notify(
+            uow,
+            user_id=invitation.invited_by,
+            kind="invitation.answer",
+            message=(
+                N_("%(name)s accepted your invitation to “%(title)s”.")
+                if accept
+                else N_("%(name)s declined your invitation to “%(title)s”.")
+            ),
+            params={"name": user.display_name, "title": space.title},
+            url=f"/spaces/{space.id}/members",
             actor_id=user.id,
         )
     return invitation
