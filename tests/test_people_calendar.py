@@ -46,7 +46,8 @@ async def test_add_events_month_view_and_ics(server: RunningServer, login) -> No
     event_id = added.json()["event"]["id"]
     assert (await anne.delete(f"/api/v1/spaces/1/calendar/{event_id}")).status_code == 200
     listed = (await lea.get("/api/v1/spaces/1/calendar")).json()["events"]
-    assert [e["title"] for e in listed] == ["Send the river data"]
+    titles = [e["title"] for e in listed]
+    assert "Send the river data" in titles and "Winter holidays in Lyon" not in titles
 
 
 async def test_calendar_refusals_change_nothing(server: RunningServer, login) -> None:

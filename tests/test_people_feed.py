@@ -42,7 +42,8 @@ async def test_feed_shows_members_walls_and_pages(server: RunningServer, login) 
     assert items[0]["text"] == "Léa wrote on the wall of Anne Moreau: “Bonjour!”"
     assert items[0]["url"] == f"/spaces/1/members/{anne_id}"
     assert any(i["text"] == "Zoé joined the TwinSpace." for i in items)
-    assert any("wrote “First measurements” on “Our two rivers”" in i["text"] for i in items)
+    everything = await _feed(anne, limit=100)
+    assert any("wrote “First measurements” on “Our two rivers”" in i["text"] for i in everything)
     # paginated, newest first, no item twice
     first = await _feed(anne, limit=2)
     answer = await anne.get("/api/v1/spaces/1/feed", params={"limit": 2})

@@ -3,22 +3,41 @@
 from __future__ import annotations
 
 import httpx
+from sqlalchemy import select
 
 from tests.conftest import RunningServer
 from tests.people_support import snapshot
+from twinspace.accounts.models import User
+from twinspace.spaces.models import Membership, Space
+
+
+async def test_teachers_start_the_journal_once(server: RunningServer, login) -> None:
+    async with server.runtime.db.unit_of_work() as uow:  # a new TwinSpace: no journal yet
+        space = Space(title="New project", description="", scope="european", status="open")
+        uow.session.add(space)
+        await uow.session.flush()
+        for name, role in (("anne", "teacher_admin"), ("lea", "pupil_member")):
+            uid = await uow.session.scalar(select(User.id).where(User.username == name))
+            uow.session.add(Membership(space_id=space.id, user_id=uid, role=role))
+    anne, lea = await login("anne"), await login("lea")
+    url = f"/api/v1/spaces/{space.id}/journal"
+    assert (await anne.get(url)).json()["widget_id"] is None
+    home = await lea.get(f"/spaces/{space.id}")
+    assert "The teachers have not started the project journal yet." in home.text
+    before = await snapshot(server)
+    assert (await lea.post(url)).status_code == 403
+    assert await snapshot(server) == before
+    started = await anne.post(url)
+    assert started.status_code == 201, started.text
+    assert (await anne.post(url)).status_code == 409
+    assert (await anne.get(url)).json()["widget_id"] == started.json()["widget_id"]
 
 
 async def test_journal_entries_and_comments(server: RunningServer, login) -> None:
     anne = await login("anne")
-    assert (await anne.get("/api/v1/spaces/1/journal")).json()["widget_id"] is None
     lea = await login("lea")
-    before = await snapshot(server)
-    assert (await lea.post("/api/v1/spaces/1/journal")).status_code == 403
-    assert await snapshot(server) == before
-    started = await anne.post("/api/v1/spaces/1/journal")
-    assert started.status_code == 201, started.text
-    assert (await anne.post("/api/v1/spaces/1/journal")).status_code == 409
-    widget = started.json()["widget_id"]
+    widget = (await anne.get("/api/v1/spaces/1/journal")).json()["widget_id"]  # the demo's
+    assert widget is not None
     entry = await anne.post(
         f"/api/v1/spaces/1/widgets/{widget}/post.create",
         json={"title": "Week 1: first contact", "body": "The pupils exchanged letters."},
