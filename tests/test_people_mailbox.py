@@ -77,3 +77,24 @@ async def test_mail_form_and_refusals(server: RunningServer, login) -> None:
         )
     ).status_code == 404
     assert await snapshot(server) == before
+
+
+async def test_visitors_and_pupils_do_not_exchange_private_messages(
+    server: RunningServer, login
+) -> None:
+    ids = {name: await user_id(server, name) for name in ("anne", "lea", "paul")}
+    paul, lea = await login("paul"), await login("lea")
+    before = await snapshot(server)
+    for client, to in ((paul, ids["lea"]), (lea, ids["paul"]), (paul, [ids["anne"], ids["lea"]])):
+        answer = await client.post(
+            "/api/v1/spaces/1/mailbox",
+            json={"to": to if isinstance(to, list) else [to], "subject": "Hi", "body": "Hello"},
+        )
+        assert answer.status_code == 400 and "write to a teacher" in answer.json()["message"]
+    assert await snapshot(server) == before
+    form = await paul.get("/spaces/1/mailbox/new")
+    assert "Anne Moreau" in form.text and "Léa" not in form.text
+    to_teacher = await paul.post(
+        "/api/v1/spaces/1/mailbox", json={"to": [ids["anne"]], "subject": "Hi", "body": "Hello"}
+    )
+    assert to_teacher.status_code == 201

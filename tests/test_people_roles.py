@@ -126,3 +126,30 @@ async def test_teacher_turned_visitor_leaves_teachers_rooms(
     assert not [e for e in tina_socket.events if e["room"] == "space:1:teachers"]
     refused = await tina_socket.call("join", {"room": "space:1:teachers"})
     assert refused["error"] == "not_found"
+
+
+async def test_removed_member_leaves_page_rooms_too(
+    server: RunningServer, login, connect_as
+) -> None:
+    async with server.runtime.db.read() as session:
+        page_id, widget = (
+            await session.execute(
+                select(Page.id, Widget.id)
+                .join(Widget, Widget.page_id == Page.id)
+                .where(Page.room == "activities", Widget.kind == "blog")
+            )
+        ).first()
+    room = f"space:1:page:{page_id}"
+    tom = await connect_as("tom")
+    assert (await tom.call("join", {"room": room}))["ok"] is True
+    anne = await login("anne")
+    assert (
+        await anne.delete(f"/api/v1/spaces/1/members/{await user_id(server, 'tom')}")
+    ).status_code == 200
+    watcher = await connect_as("jonas")
+    await watcher.call("join", {"room": room})
+    await anne.post(
+        f"/api/v1/spaces/1/widgets/{widget}/post.create", json={"title": "After Tom", "body": "x"}
+    )
+    await watcher.wait_for(lambda e: e["type"] == "blog.post_created")
+    assert not [e for e in tom.events if e["room"] == room]

@@ -13,13 +13,29 @@ from twinspace.db import UnitOfWork, utcnow
 from twinspace.errors import Invalid, NotFound
 from twinspace.events import record_event
 from twinspace.i18n import N_
-from twinspace.people.common import member_ids, text_field
+from twinspace.people.common import text_field
 from twinspace.people.models import MailMessage, MailRecipient
+from twinspace.permissions import PUPIL_ROLES, Role
+from twinspace.spaces.models import Membership
 
 SUBJECT_MAX = 200
 BODY_MAX = 10_000
 MAX_RECIPIENTS = 200
 PAGE_SIZE = 50
+
+
+def may_write_to(sender_role: str | None, recipient_role: str) -> bool:
+    """Safeguarding: an invited guest (a parent, an expert) and a pupil never exchange private
+    messages; they both write to teachers, and everyone else to anyone."""
+    pair = {Role(sender_role) if sender_role else Role.PUBLIC, Role(recipient_role)}
+    return not (Role.VISITOR in pair and pair & PUPIL_ROLES)
+
+
+async def member_roles(session: AsyncSession, space_id: int) -> dict[int, str]:
+    rows = await session.execute(
+        select(Membership.user_id, Membership.role).where(Membership.space_id == space_id)
+    )
+    return {uid: role for uid, role in rows}
 
 
 def parse_recipients(value: object) -> list[int]:
@@ -69,9 +85,14 @@ async def check_send_message(
     recipients = parse_recipients(to)
     subject = text_field(subject, SUBJECT_MAX, N_("A subject is 1 to 200 characters."))
     body = text_field(body, BODY_MAX, N_("A message is 1 to 10,000 characters."))
-    members = await member_ids(uow.session, space_id)
-    if not set(recipients) <= members:
+    roles = await member_roles(uow.session, space_id)
+    if not set(recipients) <= set(roles):
         raise Invalid(N_("You can write only to members of this TwinSpace."), field="to")
+    if not all(may_write_to(roles.get(sender.id), roles[uid]) for uid in recipients):
+        raise Invalid(
+            N_("Pupils and visitors do not exchange private messages: write to a teacher."),
+            field="to",
+        )
     message = MailMessage(
         space_id=space_id, sender_id=sender.id, subject=subject, body=body, created_at=utcnow()
     )

@@ -13,6 +13,7 @@ from twinspace.people.mailbox import (
     do_mark_read,
     get_box,
     get_message,
+    may_write_to,
     unread_count,
 )
 from twinspace.permissions import Action, Room
@@ -79,7 +80,12 @@ async def compose_page(request: Request) -> Response:
         values["to"] = [to] if to.isdigit() else []
     async with rt.db.read() as session:
         access = await member_access(session, auth.user, space_id, Action.MESSAGE)
-        members = [m for m in await get_members(session, space_id) if m.user_id != auth.user.id]
+        mine = access.viewer.role.value
+        members = [
+            m
+            for m in await get_members(session, space_id)
+            if m.user_id != auth.user.id and may_write_to(mine, m.role)
+        ]
     context = {
         **shell_context(access, Room.HOME),
         "members": members,
