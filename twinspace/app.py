@@ -30,6 +30,7 @@ from twinspace.network import api as network_api
 from twinspace.network import views_people as network_people
 from twinspace.network import views_projects as network_projects
 from twinspace.notifications import views as notifications_views
+from twinspace.people.routes import routes as people_routes
 from twinspace.realtime.handlers import register_handlers
 from twinspace.realtime.models import LiveSocket
 from twinspace.realtime.server import create_sio, make_publisher
@@ -168,6 +169,7 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
             *network_projects.routes,
             *notifications_views.routes,
             *room_views.routes,
+            *people_routes,
             *chat_views.routes,
             *moderation_views.routes,
             *chat_admin_views.routes,

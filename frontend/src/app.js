@@ -5,6 +5,7 @@ import { startPages } from "./pages.js";
 import { enableConfirm } from "./confirm.js";
 import { readStrings } from "./i18n.js";
 import { startUploads } from "./uploads.js";
+import { startPeople } from "./people.js";
 import { startBell } from "./notifications.js";
 import { startNetworkLive } from "./network.js";
 
@@ -21,6 +22,7 @@ else if (document.querySelector("form[data-confirm]")) {
 
 if (document.querySelector("form[data-upload-url]") || pages) startUploads(document);
 
+startPeople(document);
 const bell = document.getElementById("bell");
 if (bell) startBell(bell);
 
