@@ -17,10 +17,10 @@ async def user_id(server: RunningServer, username: str) -> int:
 
 
 async def test_request_is_notified_live_then_accepted(server: RunningServer, login, connect_as):
-    marta, jonas = await login("marta"), await login("jonas")
+    carmen, jonas = await login("carmen"), await login("jonas")
     jonas_live = await connect_as("jonas")
-    jonas_id, marta_id = await user_id(server, "jonas"), await user_id(server, "marta")
-    sent = await marta.post(
+    jonas_id, carmen_id = await user_id(server, "jonas"), await user_id(server, "carmen")
+    sent = await carmen.post(
         "/api/v1/contact-requests", json={"user_id": jonas_id, "message": "¡Hola Jonas!"}
     )
     assert sent.status_code == 201, sent.text
@@ -28,50 +28,50 @@ async def test_request_is_notified_live_then_accepted(server: RunningServer, log
     assert event["room"] == f"user:{jonas_id}"
     assert event["data"]["kind"] == "contact.request" and event["data"]["unread"] == 1
     notes = (await jonas.get("/api/v1/notifications")).json()
-    assert "Marta García sent you a contact request." in str(notes)
+    assert "Carmen García sent you a contact request." in str(notes)
     book = (await jonas.get("/api/v1/contacts")).json()
-    assert [r["member"]["username"] for r in book["incoming"]] == ["marta"]
+    assert [r["member"]["username"] for r in book["incoming"]] == ["carmen"]
     assert book["incoming"][0]["message"] == "¡Hola Jonas!"
-    state = (await marta.get(f"/api/v1/members/{jonas_id}")).json()["contact"]
+    state = (await carmen.get(f"/api/v1/members/{jonas_id}")).json()["contact"]
     assert state["state"] == "sent"
     accepted = await jonas.post(f"/api/v1/contact-requests/{sent.json()['id']}/accept")
     assert accepted.status_code == 200
     assert "jonas" in [
-        m["username"] for m in (await marta.get("/api/v1/contacts")).json()["contacts"]
+        m["username"] for m in (await carmen.get("/api/v1/contacts")).json()["contacts"]
     ]
-    assert (await marta.get(f"/api/v1/members/{jonas_id}")).json()["contact"]["state"] == "contact"
+    assert (await carmen.get(f"/api/v1/members/{jonas_id}")).json()["contact"]["state"] == "contact"
     async with server.runtime.db.read() as session:
         told = await session.scalar(
             select(Notification).where(
-                Notification.user_id == marta_id, Notification.kind == "contact.accepted"
+                Notification.user_id == carmen_id, Notification.kind == "contact.accepted"
             )
         )
     assert told is not None
-    removed = await marta.delete(f"/api/v1/contacts/{jonas_id}")
+    removed = await carmen.delete(f"/api/v1/contacts/{jonas_id}")
     assert removed.status_code == 200
     left = (await jonas.get("/api/v1/contacts")).json()["contacts"]
     assert [m["username"] for m in left] == ["anne"]
-    assert (await marta.delete(f"/api/v1/contacts/{jonas_id}")).status_code == 404
+    assert (await carmen.delete(f"/api/v1/contacts/{jonas_id}")).status_code == 404
 
 
 async def test_declined_requests_can_be_sent_again(server: RunningServer, login):
-    marta, jonas = await login("marta"), await login("jonas")
+    carmen, jonas = await login("carmen"), await login("jonas")
     jonas_id = await user_id(server, "jonas")
-    first = await marta.post("/api/v1/contact-requests", json={"user_id": jonas_id})
+    first = await carmen.post("/api/v1/contact-requests", json={"user_id": jonas_id})
     assert (
         await jonas.post(f"/api/v1/contact-requests/{first.json()['id']}/decline")
     ).status_code == 200
-    assert (await marta.get(f"/api/v1/members/{jonas_id}")).json()["contact"]["state"] == "none"
-    again = await marta.post("/api/v1/contact-requests", json={"user_id": jonas_id})
+    assert (await carmen.get(f"/api/v1/members/{jonas_id}")).json()["contact"]["state"] == "none"
+    again = await carmen.post("/api/v1/contact-requests", json={"user_id": jonas_id})
     assert again.status_code == 201
 
 
 async def test_forged_and_repeated_requests_change_nothing(server: RunningServer, login):
-    anne, jonas, piotr, marta = (
+    anne, jonas, piotr, carmen = (
         await login("anne"),
         await login("jonas"),
         await login("piotr"),
-        await login("marta"),
+        await login("carmen"),
     )
     ids = {
         name: await user_id(server, name) for name in ("anne", "jonas", "lea", "nss-fr", "piotr")
@@ -94,13 +94,13 @@ async def test_forged_and_repeated_requests_change_nothing(server: RunningServer
         (anne.post("/api/v1/contact-requests", json={"user_id": True}), 400),
         (anne.post("/api/v1/contact-requests", json={"user_id": 99999}), 404),
         (
-            marta.post(
+            carmen.post(
                 "/api/v1/contact-requests", json={"user_id": ids["jonas"], "message": "x" * 1001}
             ),
             400,
         ),
         (
-            marta.post(
+            carmen.post(
                 "/api/v1/contact-requests", json={"user_id": ids["jonas"], "message": {"a": 1}}
             ),
             400,
@@ -129,7 +129,7 @@ async def test_people_search_by_name_school_city_and_country(server: RunningServ
         assert answer.status_code == 200
         return [m["username"] for m in answer.json()["members"]]
 
-    assert await names("q=garcia") == ["marta"]  # accents folded
+    assert await names("q=garcia") == ["carmen"]  # accents folded
     assert await names("q=KRAKOW") == ["piotr"]
     assert await names("q=Gesamtschule") == ["jonas"]
     assert await names("q=allemagne") == ["jonas"]  # the country's French name too
@@ -167,12 +167,12 @@ async def test_contact_pages_work_without_javascript(server: RunningServer, logi
 async def test_two_people_asking_each_other_at_once(server: RunningServer, login):
     import asyncio
 
-    marta, jonas = await login("marta"), await login("jonas")
-    ids = {n: await user_id(server, n) for n in ("marta", "jonas")}
+    carmen, jonas = await login("carmen"), await login("jonas")
+    ids = {n: await user_id(server, n) for n in ("carmen", "jonas")}
     answers = await asyncio.gather(
-        marta.post("/api/v1/contact-requests", json={"user_id": ids["jonas"]}),
-        jonas.post("/api/v1/contact-requests", json={"user_id": ids["marta"]}),
+        carmen.post("/api/v1/contact-requests", json={"user_id": ids["jonas"]}),
+        jonas.post("/api/v1/contact-requests", json={"user_id": ids["carmen"]}),
     )
     assert sorted(a.status_code for a in answers) == [201, 409]
-    book = (await marta.get("/api/v1/contacts")).json()
+    book = (await carmen.get("/api/v1/contacts")).json()
     assert len(book["incoming"]) + len(book["outgoing"]) == 1

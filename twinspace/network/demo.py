@@ -11,7 +11,7 @@ from twinspace.network.postings import index_posting
 
 EXTRA_TEACHERS = [
     # username, display name, country, school, city
-    ("marta", "Marta García", "ES", "IES Guadalquivir", "Sevilla"),
+    ("carmen", "Carmen García", "ES", "IES Guadalquivir", "Sevilla"),
     ("piotr", "Piotr Nowak", "PL", "Szkoła Podstawowa nr 12", "Kraków"),
 ]
 
@@ -38,7 +38,7 @@ POSTINGS = [
         "partner class to exchange recipes and videos.",
     ),
     (
-        "marta",
+        "carmen",
         "Leyendas y cuentos — legends of our towns",
         ["literature", "history", "foreign-languages"],
         ["es", "en", "fr"],
@@ -93,7 +93,7 @@ async def add_network_demo(uow: UnitOfWork, users: dict[str, User], password_has
     now = utcnow()
     for a, b, status in (
         ("anne", "jonas", "accepted"),
-        ("marta", "anne", "accepted"),
+        ("carmen", "anne", "accepted"),
         ("piotr", "anne", "pending"),
     ):
         s.add(
@@ -106,10 +106,10 @@ async def add_network_demo(uow: UnitOfWork, users: dict[str, User], password_has
                 responded_at=now if status == "accepted" else None,
             )
         )
-    anne, marta = users["anne"], users["marta"]
+    anne, carmen = users["anne"], users["carmen"]
     project = Project(
-        founder_id=marta.id,
-        founder_school_id=marta.school_id,
+        founder_id=carmen.id,
+        founder_school_id=carmen.school_id,
         cofounder_id=anne.id,
         cofounder_school_id=anne.school_id,
         title="Legends of our towns",
