@@ -329,3 +329,61 @@ def access_page(viewer: Viewer, space: SpaceFacts, page: PageFacts, action: Acti
     if page.deleted and action is not Action.MANAGE_PAGES:
         raise NotFound(N_("No such page."))
     access_room(viewer, space, page.room, action, published=page.published)
+
+
+# --- Wiki pages: who may change the text; a frozen page ---------------------------------------
+
+
+def may_edit_wiki(viewer: Viewer, space: SpaceFacts, page: PageFacts, *, frozen: bool) -> bool:
+    """Writing in a wiki page is commenting on the page (pupils contribute where the matrix lets
+    them); a page a teacher froze is read-only for everyone but teachers."""
+    if frozen and viewer.role not in TEACHER_ROLES:
+        return False
+    return allowed(viewer.role, page.room, Action.COMMENT, space, published=page.published)
+
+
+def access_wiki_edit(viewer: Viewer, space: SpaceFacts, page: PageFacts, *, frozen: bool) -> None:
+    access_page(viewer, space, page, Action.COMMENT)
+    if frozen and viewer.role not in TEACHER_ROLES:
+        raise Locked(N_("A teacher froze this wiki page: you can read it but not change it."))
+
+
+# --- The network outside TwinSpaces: partner finding, people, contacts, projects -------------
+# Account kinds (twinspace.accounts.models.UserKind) as plain strings, so this module stays
+# free of models. Pupils never enter the network and are never listed in it.
+
+NETWORK_KINDS = frozenset({"teacher", "member", "nss", "admin"})  # who may open network pages
+LISTED_KINDS = frozenset({"teacher", "member"})  # who appears in people search and profiles
+FOUNDER_KINDS = frozenset({"teacher"})  # eTwinners; platform members ("member") never found
+
+
+def access_network(kind: str | None) -> None:
+    """Network pages exist only for teachers, platform members, NSS officers and admins."""
+    if kind not in NETWORK_KINDS:
+        raise NotFound(N_("Page not found."))
+
+
+def may_found(kind: str | None, country_eligible: bool) -> bool:
+    """Founding, co-founding and publishing postings: eTwinners of an eligible country."""
+    return kind in FOUNDER_KINDS and country_eligible
+
+
+def access_found(kind: str | None, country_eligible: bool) -> None:
+    if not may_found(kind, country_eligible):
+        raise Forbidden(
+            N_("Only eTwinners (teachers from an eligible country) can found a project.")
+        )
+
+
+def access_nss(kind: str | None, officer_country: str | None, countries: set[str]) -> None:
+    """An NSS officer acts only on projects with a founder of their own country; to anybody
+    else such a project's approval does not exist."""
+    if kind != "nss" or officer_country is None:
+        raise Forbidden(N_("Only national support service officers can do this."))
+    if officer_country not in countries:
+        raise NotFound(N_("No such project."))
+
+
+def access_site_admin(kind: str | None) -> None:
+    if kind != "admin":
+        raise Forbidden(N_("Only site administrators can do this."))

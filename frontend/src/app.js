@@ -24,3 +24,7 @@ if (document.querySelector("form[data-upload-url]") || pages) startUploads(docum
 startPeople(document);
 const bell = document.getElementById("bell");
 if (bell) startBell(bell);
+
+// The wiki's live editor is large: loaded only on a wiki page (a chunk of its own).
+const wiki = document.querySelector("[data-wiki-editor]");
+if (wiki) import("./wiki.js").then((m) => m.startWiki(wiki));

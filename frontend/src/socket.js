@@ -18,3 +18,10 @@ export function call(socket, event, payload, timeout = 10000) {
     });
   });
 }
+
+// Run `handler` on every (re)connection, and at once if the shared socket is already up:
+// parts loaded later (the wiki editor's chunk) would otherwise miss the first "connect".
+export function onConnect(socket, handler) {
+  socket.on("connect", handler);
+  if (socket.connected) queueMicrotask(handler);
+}
