@@ -126,13 +126,15 @@ async def get_feed(
             "title": _title(data),
             "page": page.title if page else "",
         }
-        if page is not None:
+        if page is not None and page.room == Room.HOME.value:
+            url = f"/spaces/{space_id}#journal"
+        elif page is not None:
             url = f"/spaces/{space_id}/pages/{page.id}"
         elif event.type == "page.added":
             url = f"/spaces/{space_id}/pages/{data.get('id')}"
         elif event.type == "calendar.added":
             url = f"/spaces/{space_id}/calendar"
-        elif subject:
+        elif subject and event.type != "member.removed":
             url = f"/spaces/{space_id}/members/{subject}"
         else:
             url = f"/spaces/{space_id}/members"
