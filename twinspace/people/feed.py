@@ -99,9 +99,10 @@ async def get_feed(
     before: int | None = None,
     after: int | None = None,
     limit: int = PAGE_SIZE,
+    scope: Scope | None = None,
 ) -> tuple[list[FeedItem], int | None]:
     """A page of the feed, newest first, and the cursor of the next (older) page."""
-    scope = await feed_scope(uow, access)
+    scope = scope or await feed_scope(uow, access)
     query = select(Event).where(Event.room.in_(scope.rooms), Event.type.in_(list(FEED_TYPES)))
     if before is not None:
         query = query.where(Event.id < before)

@@ -28,8 +28,10 @@ async def home_extras(
         return {}
     rt = runtime(request)
     gettext = gettext_for(locale_of(request))
-    items, older = await get_feed(uow, access, user, rt.settings, gettext, limit=HOME_FEED)
     scope = await feed_scope(uow, access)
+    items, older = await get_feed(
+        uow, access, user, rt.settings, gettext, limit=HOME_FEED, scope=scope
+    )
     return {
         "people": {
             "items": items,
