@@ -39,14 +39,14 @@ async def _add_user(
 async def test_invite_into_project_notifies_and_accept(
     server: RunningServer, login, connect_as
 ) -> None:
-    marta = await _add_user(server, "marta", "teacher", "ES", "IES Cervantes")
+    carmen = await _add_user(server, "carmen", "teacher", "ES", "IES Cervantes")
     anne = await login("anne")
     found = await anne.get("/api/v1/spaces/1/invitations/candidates", params={"q": "cervantes"})
-    assert [m["user_id"] for m in found.json()["members"]] == [marta]
+    assert [m["user_id"] for m in found.json()["members"]] == [carmen]
     assert found.json()["members"][0]["eligible"] is True
-    live = await connect_as("marta")
+    live = await connect_as("carmen")
     sent = await anne.post(
-        "/api/v1/spaces/1/invitations", json={"username": "marta", "scope": "project"}
+        "/api/v1/spaces/1/invitations", json={"username": "carmen", "scope": "project"}
     )
     assert sent.status_code == 201, sent.text
     invitation = sent.json()["invitation"]
@@ -56,8 +56,8 @@ async def test_invite_into_project_notifies_and_accept(
         "pending",
     )
     event = await live.wait_for(lambda e: e["type"] == "notification.new")
-    assert event["room"] == f"user:{marta}"
-    client = await login("marta")
+    assert event["room"] == f"user:{carmen}"
+    client = await login("carmen")
     bell = (await client.get("/api/v1/notifications")).json()
     assert "invites you into the project" in str(bell)
     mine = (await client.get("/api/v1/invitations")).json()["invitations"]
@@ -68,12 +68,12 @@ async def test_invite_into_project_notifies_and_accept(
     assert accepted.status_code == 200, accepted.text
     async with server.runtime.db.read() as session:
         role = await session.scalar(
-            select(Membership.role).where(Membership.space_id == 1, Membership.user_id == marta)
+            select(Membership.role).where(Membership.space_id == 1, Membership.user_id == carmen)
         )
-        status = await session.scalar(select(Invitation.status).where(Invitation.user_id == marta))
+        status = await session.scalar(select(Invitation.status).where(Invitation.user_id == carmen))
     assert (role, status) == ("teacher_member", "accepted")
     items = (await anne.get("/api/v1/spaces/1/feed")).json()["items"]
-    assert items[0]["text"] == "Marta joined the TwinSpace."
+    assert items[0]["text"] == "Carmen joined the TwinSpace."
     again = await client.post(f"/api/v1/invitations/{invitation['id']}/accept")
     assert again.status_code == 404
 
@@ -104,21 +104,21 @@ async def test_visitor_and_space_only_invitations_and_decline(server: RunningSer
 
 
 async def test_bad_invitations_change_nothing(server: RunningServer, login) -> None:
-    marta = await _add_user(server, "marta", "teacher", "ES", "IES Cervantes")
+    carmen = await _add_user(server, "carmen", "teacher", "ES", "IES Cervantes")
     anne = await login("anne")
     assert (
-        await anne.post("/api/v1/spaces/1/invitations", json={"user_id": marta})
+        await anne.post("/api/v1/spaces/1/invitations", json={"user_id": carmen})
     ).status_code == 201
     before = await snapshot(server)
     lea = (await (await login("lea")).get("/api/v1/me")).json()["id"]
     cases = [
-        ({"user_id": marta}, 409),  # a duplicate invitation
+        ({"user_id": carmen}, 409),  # a duplicate invitation
         ({"username": "nobody-here"}, 404),  # not a platform member
         ({"user_id": lea}, 404),  # pupils are not invited
         ({"username": "nss-fr"}, 404),  # nor NSS officers
         ({"username": "jonas"}, 409),  # already a member
-        ({"user_id": marta, "scope": "everywhere"}, 400),
-        ({"user_id": marta, "role": "teacher_admin"}, 400),
+        ({"user_id": carmen, "scope": "everywhere"}, 400),
+        ({"user_id": carmen, "role": "teacher_admin"}, 400),
         ({}, 404),
     ]
     for body, status in cases:
@@ -138,7 +138,7 @@ async def test_bad_invitations_change_nothing(server: RunningServer, login) -> N
 
 
 async def test_same_school_project_refuses_other_schools(server: RunningServer, login) -> None:
-    marta = await _add_user(server, "marta", "teacher", "ES", "IES Cervantes")
+    carmen = await _add_user(server, "carmen", "teacher", "ES", "IES Cervantes")
     async with server.runtime.db.unit_of_work() as uow:
         anne_school = await uow.session.scalar(
             select(User.school_id).where(User.username == "anne")
@@ -157,34 +157,34 @@ async def test_same_school_project_refuses_other_schools(server: RunningServer, 
         uow.session.add(colleague)
     anne = await login("anne")
     before = await snapshot(server)
-    refused = await anne.post("/api/v1/spaces/1/invitations", json={"user_id": marta})
+    refused = await anne.post("/api/v1/spaces/1/invitations", json={"user_id": carmen})
     assert refused.status_code == 403 and "one school" in refused.json()["message"]
     assert await snapshot(server) == before
     same = await anne.post("/api/v1/spaces/1/invitations", json={"username": "claire"})
     assert same.status_code == 201
     visitor = await anne.post(
-        "/api/v1/spaces/1/invitations", json={"user_id": marta, "role": "visitor"}
+        "/api/v1/spaces/1/invitations", json={"user_id": carmen, "role": "visitor"}
     )
     assert visitor.status_code == 201  # a visitor is not a teacher of the project
 
 
 async def test_invitation_pages(server: RunningServer, login) -> None:
-    await _add_user(server, "marta", "teacher", "ES", "IES Cervantes")
+    await _add_user(server, "carmen", "teacher", "ES", "IES Cervantes")
     anne = await login("anne")
-    page = await anne.get("/spaces/1/invitations", params={"q": "mar"})
+    page = await anne.get("/spaces/1/invitations", params={"q": "carm"})
     assert (
-        page.status_code == 200 and "Marta" in page.text and "Invite into the project" in page.text
+        page.status_code == 200 and "Carmen" in page.text and "Invite into the project" in page.text
     )
     token = anne.headers["X-CSRF-Token"]
     sent = await anne.post(
-        "/spaces/1/invitations", data={"csrf_token": token, "username": "marta", "scope": "space"}
+        "/spaces/1/invitations", data={"csrf_token": token, "username": "carmen", "scope": "space"}
     )
     assert sent.status_code == 200 and "Invitation sent." in sent.text
     dup = await anne.post(
-        "/spaces/1/invitations", data={"csrf_token": token, "username": "marta", "scope": "space"}
+        "/spaces/1/invitations", data={"csrf_token": token, "username": "carmen", "scope": "space"}
     )
     assert dup.status_code == 400 and "already been invited" in dup.text
-    marta = await login("marta")
-    answer = await marta.get("/spaces/1/invitation")
+    carmen = await login("carmen")
+    answer = await carmen.get("/spaces/1/invitation")
     assert answer.status_code == 200 and "into the TwinSpace only" in answer.text
     assert (await (await login("tina")).get("/spaces/1/invitations")).status_code == 403

@@ -64,6 +64,7 @@ async def test_journal_entries_and_comments(server: RunningServer, login) -> Non
     assert "Week 1: first contact" in home.text and "I loved the letters!" in home.text
     items = (await anne.get("/api/v1/spaces/1/feed")).json()["items"]
     texts = [i["text"] for i in items[:2]]
+    assert all(i["url"] == "/spaces/1#journal" for i in items[:2])
     assert texts == [
         "Léa commented on “Project journal”.",
         "Anne Moreau wrote “Week 1: first contact” on “Project journal”.",

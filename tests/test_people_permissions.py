@@ -21,6 +21,7 @@ MAY = {
     "wall": {TA, TM, PA, PM},
     "calendar": {TA, TM},
     "journal": {TA, TM},  # Home's POST
+    "own_profile": MEMBERS,  # one's own profile and photo: every member
     "read": MEMBERS,  # profiles, members page, mailbox, calendar, feed: members only
 }
 
@@ -52,6 +53,7 @@ async def _calls(server: RunningServer) -> dict[str, list[tuple[str, str, dict |
         "journal": [
             ("POST", f"/api/v1/spaces/1/widgets/{journal}/post.create", {"title": "T", "body": "B"})
         ],
+        "own_profile": [("PUT", "/api/v1/spaces/1/profile", {"hobbies": "Rivers"})],
         "read": [
             ("GET", "/api/v1/spaces/1/feed", None),
             ("GET", "/api/v1/spaces/1/mailbox", None),

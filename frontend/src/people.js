@@ -1,7 +1,7 @@
 // Home's people services, live: the latest-activities feed (joins every room the viewer may
 // read, as listed by the server, and fetches the server-rendered items that arrived, so the
 // server's visibility rules are the only ones), the unread-mail count, and print buttons.
-import { call, openSocket } from "./socket.js";
+import { call, onConnect, openSocket } from "./socket.js";
 import { fetchDocument } from "./http.js";
 import { fmt, readStrings } from "./i18n.js";
 
@@ -52,7 +52,7 @@ export function startPeople(root) {
     timer = setTimeout(refresh, SETTLE);
   }
 
-  socket.on("connect", async () => {
+  onConnect(socket, async () => {
     await Promise.all(rooms.map((room) => call(socket, "join", { room })));
     if (feed) {
       feed.dataset.joined = "true";

@@ -8,6 +8,7 @@ from playwright.async_api import Browser, expect
 
 from tests.conftest import RunningServer
 from tests.e2e.conftest import log_in, new_page
+from tests.support import api_login
 
 
 async def test_slips_then_pupil_writes_on_a_wall_live(
@@ -53,3 +54,29 @@ async def test_slips_then_pupil_writes_on_a_wall_live(
     await expect(item).to_contain_text("Zoé Martin wrote on the wall of Zoé Martin")
     await expect(item).to_contain_text("Hello from Lyon!")
     assert await teacher.evaluate("window.__sameDocument") is True
+
+
+async def test_unread_mail_count_updates_live_on_home(
+    server: RunningServer, browser: Browser
+) -> None:
+    teacher = await new_page(browser)
+    await log_in(teacher, server.url, "anne", "/spaces/1")
+    counter = teacher.locator(".people-links [data-unread-count]")
+    await expect(counter).to_have_text("0")
+    await expect(teacher.locator(".feed")).to_have_attribute("data-joined", "true")
+    lea = await api_login(server.url, "lea")
+    try:
+        me = await (await teacher.context.request.get(f"{server.url}/api/v1/me")).json()
+        sent = await lea.post(
+            "/api/v1/spaces/1/mailbox",
+            json={"to": [me["id"]], "subject": "Our river", "body": "Look at my photo!"},
+        )
+        assert sent.status_code == 201, sent.text
+    finally:
+        await lea.aclose()
+    await expect(counter).to_have_text("1")
+    await teacher.get_by_role("link", name="Mailbox").click()
+    await teacher.get_by_role("link", name="Our river").click()
+    await expect(teacher.get_by_text("Look at my photo!")).to_be_visible()
+    await teacher.goto(f"{server.url}/spaces/1")
+    await expect(counter).to_have_text("0")

@@ -99,9 +99,10 @@ async def get_feed(
     before: int | None = None,
     after: int | None = None,
     limit: int = PAGE_SIZE,
+    scope: Scope | None = None,
 ) -> tuple[list[FeedItem], int | None]:
     """A page of the feed, newest first, and the cursor of the next (older) page."""
-    scope = await feed_scope(uow, access)
+    scope = scope or await feed_scope(uow, access)
     query = select(Event).where(Event.room.in_(scope.rooms), Event.type.in_(list(FEED_TYPES)))
     if before is not None:
         query = query.where(Event.id < before)
@@ -126,13 +127,15 @@ async def get_feed(
             "title": _title(data),
             "page": page.title if page else "",
         }
-        if page is not None:
+        if page is not None and page.room == Room.HOME.value:
+            url = f"/spaces/{space_id}#journal"
+        elif page is not None:
             url = f"/spaces/{space_id}/pages/{page.id}"
         elif event.type == "page.added":
             url = f"/spaces/{space_id}/pages/{data.get('id')}"
         elif event.type == "calendar.added":
             url = f"/spaces/{space_id}/calendar"
-        elif subject:
+        elif subject and event.type != "member.removed":
             url = f"/spaces/{space_id}/members/{subject}"
         else:
             url = f"/spaces/{space_id}/members"

@@ -18,6 +18,8 @@ from twinspace.permissions import Action, Room
 from twinspace.spaces.context import SpaceAccess
 from twinspace.web.context import locale_of, runtime
 
+HOME_FEED = 10  # the newest activities on Home; /spaces/{id}/activity pages through all
+
 
 async def home_extras(
     request: Request, uow: UnitOfWork, access: SpaceAccess, user: User | None
@@ -26,8 +28,10 @@ async def home_extras(
         return {}
     rt = runtime(request)
     gettext = gettext_for(locale_of(request))
-    items, older = await get_feed(uow, access, user, rt.settings, gettext)
     scope = await feed_scope(uow, access)
+    items, older = await get_feed(
+        uow, access, user, rt.settings, gettext, limit=HOME_FEED, scope=scope
+    )
     return {
         "people": {
             "items": items,

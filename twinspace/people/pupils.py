@@ -4,6 +4,7 @@ only as argon2 hashes; pupils cannot change them, a teacher can reset or replace
 
 from __future__ import annotations
 
+import asyncio
 import re
 import secrets
 import unicodedata
@@ -156,19 +157,44 @@ async def _free_usernames(uow: UnitOfWork, names: list[str]) -> list[str]:
     return chosen
 
 
+@dataclass(frozen=True)
+class NewPassword:
+    plain: str  # printed once on the slip
+    hashed: str  # the only thing stored
+
+
+async def new_passwords(passwords: PasswordService, plains: list[str]) -> list[NewPassword]:
+    """Hash before the write transaction opens: argon2 takes a while (64 MiB, a bounded
+    number at once) and no writer should wait behind it."""
+    hashes = await asyncio.gather(*(passwords.hash(p) for p in plains))
+    return [NewPassword(p, h) for p, h in zip(plains, hashes, strict=True)]
+
+
+async def prepare_pupils(
+    passwords: PasswordService, names_text: object
+) -> list[tuple[str, NewPassword]]:
+    """Check the list of names and make each pupil's password (outside any transaction)."""
+    names = parse_names(names_text)
+    made = await new_passwords(passwords, [generate_password() for _ in names])
+    return list(zip(names, made, strict=True))
+
+
+async def prepare_password(passwords: PasswordService, chosen: object = None) -> NewPassword:
+    """A new generated password, or the teacher's word of 5 to 8 characters."""
+    plain = generate_password() if chosen in (None, "") else check_chosen_password(chosen)
+    return (await new_passwords(passwords, [plain]))[0]
+
+
 async def check_create_pupils(
     uow: UnitOfWork,
-    passwords: PasswordService,
     space_id: int,
     actor: User,
-    names_text: object,
+    prepared: list[tuple[str, NewPassword]],
 ) -> list[Slip]:
     """Create one pupil account per name, each a pupil member of this TwinSpace."""
-    names = parse_names(names_text)
-    usernames = await _free_usernames(uow, names)
+    usernames = await _free_usernames(uow, [name for name, _ in prepared])
     slips = []
-    for name, username in zip(names, usernames, strict=True):
-        password = generate_password()
+    for (name, password), username in zip(prepared, usernames, strict=True):
         user = User(
             username=username,
             display_name=name,
@@ -176,7 +202,7 @@ async def check_create_pupils(
             email=None,
             country_code=actor.country_code,
             school_id=actor.school_id,
-            password_hash=await passwords.hash(password),
+            password_hash=password.hashed,
         )
         uow.session.add(user)
         await uow.session.flush()
@@ -188,7 +214,7 @@ async def check_create_pupils(
             {"user_id": user.id, "name": name, "role": Role.PUPIL.value},
             actor_id=actor.id,
         )
-        slips.append(Slip(user.id, name, username, password))
+        slips.append(Slip(user.id, name, username, password.plain))
     return slips
 
 
@@ -205,25 +231,19 @@ async def get_pupil(uow: UnitOfWork, space_id: int, user_id: int) -> User:
     return row[0]
 
 
-async def check_set_pupil_password(
-    uow: UnitOfWork,
-    passwords: PasswordService,
-    space_id: int,
-    actor: User,
-    user_id: int,
-    chosen: object = None,
+async def do_set_pupil_password(
+    uow: UnitOfWork, space_id: int, user_id: int, password: NewPassword
 ) -> tuple[Slip, list[str]]:
-    """Reset a pupil's password (a new generated one) or replace it by the teacher's word;
-    the pupil's open sessions end."""
-    password = generate_password() if chosen in (None, "") else check_chosen_password(chosen)
+    """Give a pupil a new password (prepare_password); the pupil's open sessions end."""
     pupil = await get_pupil(uow, space_id, user_id)
-    pupil.password_hash = await passwords.hash(password)
+    pupil.password_hash = password.hashed
     sessions = list(
         await uow.session.scalars(select(AuthSession).where(AuthSession.user_id == pupil.id))
     )
     for session in sessions:
         await uow.session.delete(session)
-    return Slip(pupil.id, pupil.display_name, pupil.username, password), [s.id for s in sessions]
+    slip = Slip(pupil.id, pupil.display_name, pupil.username, password.plain)
+    return slip, [s.id for s in sessions]
 
 
 async def get_pupils(uow: UnitOfWork, space_id: int) -> list[User]:

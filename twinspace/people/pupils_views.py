@@ -8,14 +8,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from twinspace.accounts.models import User
+from twinspace.db import UnitOfWork
 from twinspace.errors import DomainError
 from twinspace.people.common import member_access
 from twinspace.people.pupils import (
     MAX_AT_ONCE,
     Slip,
     check_create_pupils,
-    check_set_pupil_password,
+    do_set_pupil_password,
     get_pupils,
+    prepare_password,
+    prepare_pupils,
 )
 from twinspace.permissions import Action, Room
 from twinspace.realtime.handlers import disconnect_sessions
@@ -36,9 +40,9 @@ async def _form_page(
 ) -> Response:
     auth = await get_auth(request)
     rt = runtime(request)
-    async with rt.db.unit_of_work() as uow:
-        access = await member_access(uow.session, auth.user, space_id, Action.MANAGE_PUPILS)
-        pupils = await get_pupils(uow, space_id)
+    async with rt.db.read() as session:
+        access = await member_access(session, auth.user, space_id, Action.MANAGE_PUPILS)
+        pupils = await get_pupils(UnitOfWork(session), space_id)
     context = {
         **shell_context(access, Room.HOME),
         "pupils": pupils,
@@ -58,6 +62,29 @@ async def _slips(request: Request, space_id: int, slips: list[Slip]) -> Response
     )
 
 
+async def _create(request: Request, user: User, space_id: int, names: object) -> list[Slip]:
+    """Asked first, hashed next (outside any transaction), written last (asked again)."""
+    rt = runtime(request)
+    async with rt.db.read() as session:
+        await member_access(session, user, space_id, Action.MANAGE_PUPILS)
+    prepared = await prepare_pupils(rt.passwords, names)
+    async with rt.db.unit_of_work() as uow:
+        await member_access(uow.session, user, space_id, Action.MANAGE_PUPILS)
+        return await check_create_pupils(uow, space_id, user, prepared)
+
+
+async def _set_password(
+    request: Request, user: User, space_id: int, pupil_id: int, chosen: object
+) -> tuple[Slip, list[str]]:
+    rt = runtime(request)
+    async with rt.db.read() as session:
+        await member_access(session, user, space_id, Action.MANAGE_PUPILS)
+    password = await prepare_password(rt.passwords, chosen or None)
+    async with rt.db.unit_of_work() as uow:
+        await member_access(uow.session, user, space_id, Action.MANAGE_PUPILS)
+        return await do_set_pupil_password(uow, space_id, pupil_id, password)
+
+
 async def pupils_page(request: Request) -> Response:
     return await _form_page(request, request.path_params["space_id"])
 
@@ -65,12 +92,9 @@ async def pupils_page(request: Request) -> Response:
 async def create_pupils_form(request: Request) -> Response:
     space_id = request.path_params["space_id"]
     _, user, form = await check_form_write(request)
-    rt = runtime(request)
     names = form.get("names")
     try:
-        async with rt.db.unit_of_work() as uow:
-            await member_access(uow.session, user, space_id, Action.MANAGE_PUPILS)
-            slips = await check_create_pupils(uow, rt.passwords, space_id, user, names)
+        slips = await _create(request, user, space_id, names)
     except DomainError as err:
         if err.status in (401, 404):
             raise
@@ -89,11 +113,7 @@ async def pupil_password_form(request: Request) -> Response:
     _, user, form = await check_form_write(request)
     rt = runtime(request)
     try:
-        async with rt.db.unit_of_work() as uow:
-            await member_access(uow.session, user, space_id, Action.MANAGE_PUPILS)
-            slip, ended = await check_set_pupil_password(
-                uow, rt.passwords, space_id, user, pupil_id, form.get("password") or None
-            )
+        slip, ended = await _set_password(request, user, space_id, pupil_id, form.get("password"))
     except DomainError as err:
         if err.status in (401, 404):
             raise
@@ -110,11 +130,7 @@ async def api_create_pupils(request: Request) -> JSONResponse:
     names = body.get("names")
     if isinstance(names, list) and all(isinstance(n, str) for n in names):
         names = "\n".join(names)
-    rt = runtime(request)
-    space_id = request.path_params["space_id"]
-    async with rt.db.unit_of_work() as uow:
-        await member_access(uow.session, user, space_id, Action.MANAGE_PUPILS)
-        slips = await check_create_pupils(uow, rt.passwords, space_id, user, names)
+    slips = await _create(request, user, request.path_params["space_id"], names)
     return JSONResponse({"ok": True, "pupils": [asdict(s) for s in slips]}, 201)
 
 
@@ -123,11 +139,7 @@ async def api_pupil_password(request: Request) -> JSONResponse:
     body = await json_body(request)
     rt = runtime(request)
     space_id, pupil_id = request.path_params["space_id"], request.path_params["user_id"]
-    async with rt.db.unit_of_work() as uow:
-        await member_access(uow.session, user, space_id, Action.MANAGE_PUPILS)
-        slip, ended = await check_set_pupil_password(
-            uow, rt.passwords, space_id, user, pupil_id, body.get("password")
-        )
+    slip, ended = await _set_password(request, user, space_id, pupil_id, body.get("password"))
     await disconnect_sessions(rt, ended)
     return JSONResponse({"ok": True, "pupil": asdict(slip)})
 
