@@ -176,3 +176,25 @@ async def test_two_people_asking_each_other_at_once(server: RunningServer, login
     assert sorted(a.status_code for a in answers) == [201, 409]
     book = (await carmen.get("/api/v1/contacts")).json()
     assert len(book["incoming"]) + len(book["outgoing"]) == 1
+
+
+async def test_requests_waiting_for_an_answer_are_limited(
+    server: RunningServer, login, monkeypatch
+):
+    from tests.network_helpers import teacher
+    from twinspace.network import contacts
+
+    piotr = await login("piotr")
+    targets = []
+    for number in range(3):
+        target = await teacher(server, f"target{number}", "IT")
+        targets.append(target.user_id)
+        await target.aclose()
+    monkeypatch.setattr(contacts, "PENDING_MAX", 3)  # piotr's request to anne (demo) + 2 more
+    for user in targets[:2]:
+        answer = await piotr.post("/api/v1/contact-requests", json={"user_id": user})
+        assert answer.status_code == 201
+    before = await snapshot(server)
+    over = await piotr.post("/api/v1/contact-requests", json={"user_id": targets[2]})
+    assert over.status_code == 429 and over.json()["error"] == "rate_limited"
+    assert await snapshot(server) == before

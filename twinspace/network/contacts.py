@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from twinspace.accounts.models import User
 from twinspace.db import Database, UnitOfWork, utcnow
-from twinspace.errors import Conflict, Invalid, NotFound
+from twinspace.errors import Conflict, Invalid, NotFound, RateLimited
 from twinspace.i18n import N_
 from twinspace.network.members import Member, get_member, get_members_by_id
 from twinspace.network.models import Contact
 from twinspace.network.notices import tell
 
 MESSAGE_MAX = 1000
+PENDING_MAX = 50  # requests waiting for an answer, per sender: no mass mailing of strangers
 
 
 def pair_key(a: int, b: int) -> str:
@@ -78,6 +79,15 @@ async def do_request_contact(
         if row.requester_id == sender.id:
             raise Conflict(N_("Your request is waiting for an answer."))
         raise Conflict(N_("This member has sent you a request: answer it on your contacts page."))
+    waiting = await uow.session.scalar(
+        select(func.count())
+        .select_from(Contact)
+        .where(Contact.requester_id == sender.id, Contact.status == "pending")
+    )
+    if int(waiting or 0) >= PENDING_MAX:
+        raise RateLimited(
+            N_("Too many of your requests wait for an answer. Wait until some are answered.")
+        )
     if row is None:
         row = Contact(pair=pair_key(sender.id, target_id))
         uow.session.add(row)
