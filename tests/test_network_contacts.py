@@ -76,6 +76,7 @@ async def test_forged_and_repeated_requests_change_nothing(server: RunningServer
     ids = {
         name: await user_id(server, name) for name in ("anne", "jonas", "lea", "nss-fr", "piotr")
     }
+    nss = await login("nss-fr")
     incoming = (await anne.get("/api/v1/contacts")).json()["incoming"]
     piotr_request = incoming[0]["id"]  # the demo's request from Piotr to Anne
     before = await snapshot(server)
@@ -105,6 +106,7 @@ async def test_forged_and_repeated_requests_change_nothing(server: RunningServer
             ),
             400,
         ),
+        (nss.post("/api/v1/contact-requests", json={"user_id": ids["anne"]}), 403),
         (jonas.delete(f"/api/v1/contacts/{ids['piotr']}"), 404),  # not contacts
         (jonas.delete(f"/api/v1/contact-requests/{piotr_request}"), 404),  # not his to cancel
     ]

@@ -10,11 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from twinspace.accounts.models import User
 from twinspace.db import Database, UnitOfWork, utcnow
-from twinspace.errors import Conflict, Invalid, NotFound, RateLimited
+from twinspace.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
 from twinspace.i18n import N_
 from twinspace.network.members import Member, get_member, get_members_by_id
 from twinspace.network.models import Contact
 from twinspace.network.notices import tell
+from twinspace.permissions import is_listed
 
 MESSAGE_MAX = 1000
 PENDING_MAX = 50  # requests waiting for an answer, per sender: no mass mailing of strangers
@@ -66,6 +67,8 @@ async def do_request_contact(
 ) -> Contact:
     if not isinstance(target_id, int) or isinstance(target_id, bool):
         raise Invalid(N_("Say whom you want to contact."))
+    if not is_listed(sender.kind, sender.school_id is not None):
+        raise Forbidden(N_("Only teachers and platform members hold contacts."))
     text = clean_message(message)
     target = await get_member(uow.session, target_id)
     if target is None:
