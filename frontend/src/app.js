@@ -7,7 +7,7 @@ import { readStrings } from "./i18n.js";
 import { startUploads } from "./uploads.js";
 import { startPeople } from "./people.js";
 import { startBell } from "./notifications.js";
-import { startNetworkLive } from "./network.js";
+import { followCountry, startNetworkLive } from "./network.js";
 
 const chat = document.querySelector(".chat__main[data-room]");
 if (chat) startChat(chat);
@@ -28,6 +28,8 @@ if (bell) startBell(bell);
 
 const networkLive = document.querySelector("[data-network-live]");
 if (networkLive) startNetworkLive(networkLive);
+const schoolChoice = document.querySelector("select[data-follows]");
+if (schoolChoice) followCountry(schoolChoice);
 
 // The wiki's live editor is large: loaded only on a wiki page (a chunk of its own).
 const wiki = document.querySelector("[data-wiki-editor]");

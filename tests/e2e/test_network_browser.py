@@ -23,6 +23,10 @@ async def register(
     await page.get_by_label("E-mail").fill(f"{username}@school.invalid")
     await page.get_by_label("Password").fill(PASSWORD)
     await page.get_by_label("Country").select_option(country)
+    shown = await page.locator("#school_id optgroup").evaluate_all(
+        "groups => groups.filter(g => !g.hidden).map(g => g.dataset.country)"
+    )
+    assert shown == [country]  # the school list follows the chosen country
     await page.get_by_label("In a school (I teach)").check()
     await page.get_by_label("School or institution").select_option("new")
     await page.get_by_label("New school: name").fill(school)
