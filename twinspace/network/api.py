@@ -1,4 +1,5 @@
-"""The network's JSON API: registration, postings, members, contacts, projects, NSS."""
+"""The network's JSON API: registration, countries, postings, members, contacts (projects and
+the NSS in api_projects.py)."""
 
 from __future__ import annotations
 
@@ -11,22 +12,13 @@ from twinspace.accounts.models import Country, School
 from twinspace.accounts.views_common import set_session_cookie, user_json
 from twinspace.errors import NotFound
 from twinspace.i18n import N_
-from twinspace.network import approval, contacts, countries, postings, projects
-from twinspace.network.guard import api, lang, network_reader, network_writer
+from twinspace.network import api_projects, contacts, countries, postings, projects
+from twinspace.network.guard import api, lang, network_reader, network_writer, path_choice
 from twinspace.network.members import country_name, get_member, index_missing_members
 from twinspace.network.members import search_members as find_members
-from twinspace.network.present import project_views
 from twinspace.network.registration import check_register
 from twinspace.network.text import page_number
-from twinspace.permissions import access_nss
 from twinspace.web.context import check_origin, client_address, json_body, runtime
-
-
-def path_choice(request: Request, name: str, options: tuple[str, ...]) -> str:
-    value = request.path_params[name]
-    if value not in options:
-        raise NotFound(N_("Page not found."))
-    return value
 
 
 @api
@@ -126,7 +118,7 @@ async def withdraw_posting(request: Request) -> JSONResponse:
 
 
 async def search_members(request: Request) -> JSONResponse:
-    user = await network_reader(request)
+    await network_reader(request)
     rt = runtime(request)
     await index_missing_members(rt.db)
     params = request.query_params
@@ -137,7 +129,6 @@ async def search_members(request: Request) -> JSONResponse:
             str(params.get("country", "")),
             page_number(params.get("page")),
         )
-    del user
     return JSONResponse({"members": [m.json(lang(request)) for m in found.items], **found.meta()})
 
 
@@ -212,93 +203,9 @@ async def remove_contact(request: Request) -> JSONResponse:
     return JSONResponse({"ok": True})
 
 
-# --- projects ----------------------------------------------------------------------------
-
-
-async def _project_answer(request: Request, project_id: int, status: int = 200) -> JSONResponse:
-    user = await network_reader(request)
-    async with runtime(request).db.read() as session:
-        project = await projects.get_visible_project(session, user, project_id)
-        (view,) = await project_views(session, [project])
-    return JSONResponse({"ok": True, **view.json(lang(request))}, status)
-
-
-async def list_projects(request: Request) -> JSONResponse:
-    user = await network_reader(request)
-    async with runtime(request).db.read() as session:
-        views = await project_views(session, await projects.get_projects_of(session, user.id))
-    tab = request.query_params.get("status")
-    items = [v.json(lang(request)) for v in views if tab in (None, "", v.tab)]
-    return JSONResponse({"projects": items})
-
-
-async def show_project(request: Request) -> JSONResponse:
-    return await _project_answer(request, request.path_params["project_id"])
-
-
-@api
-async def start_project(request: Request) -> JSONResponse:
-    """The caller's draft (created when none): then PATCH it step by step, and submit."""
-    user = await network_writer(request)
-    body = await json_body(request)
-    async with runtime(request).db.unit_of_work() as uow:
-        draft = await projects.do_start_draft(uow, user)
-        if body:
-            await projects.do_save_draft(uow, user, draft.id, body)
-    return await _project_answer(request, draft.id, 201)
-
-
-@api
-async def save_project(request: Request) -> JSONResponse:
-    user = await network_writer(request)
-    body = await json_body(request)
-    async with runtime(request).db.unit_of_work() as uow:
-        await projects.do_save_draft(uow, user, request.path_params["project_id"], body)
-    return await _project_answer(request, request.path_params["project_id"])
-
-
-@api
-async def submit_project(request: Request) -> JSONResponse:
-    user = await network_writer(request)
-    async with runtime(request).db.unit_of_work() as uow:
-        await projects.check_submit(uow, user, request.path_params["project_id"])
-    return await _project_answer(request, request.path_params["project_id"])
-
-
-async def cofounder_answer(request: Request) -> JSONResponse:
-    user = await network_writer(request)
-    accept = path_choice(request, "answer", ("accept", "refuse")) == "accept"
-    async with runtime(request).db.unit_of_work() as uow:
-        await projects.do_cofounder_answer(uow, user, request.path_params["project_id"], accept)
-    return await _project_answer(request, request.path_params["project_id"])
-
-
-async def nss_queue(request: Request) -> JSONResponse:
-    user = await network_reader(request)
-    access_nss(user.kind, user.country_code, {user.country_code or ""})
-    async with runtime(request).db.read() as session:
-        waiting = await approval.get_nss_queue(session, user, decided=False)
-        views = await project_views(session, [item.project for item in waiting])
-    return JSONResponse(
-        {"country": user.country_code, "projects": [v.json(lang(request)) for v in views]}
-    )
-
-
-async def nss_decide(request: Request) -> JSONResponse:
-    user = await network_writer(request)
-    project_id = request.path_params["project_id"]
-    decision = path_choice(request, "decision", ("validate", "refuse"))
-    async with runtime(request).db.unit_of_work() as uow:
-        if decision == "validate":
-            await approval.do_validate(uow, user, project_id)
-        else:
-            body = await json_body(request)
-            await approval.do_refuse(uow, user, project_id, body.get("reason"))
-    return await _project_answer(request, project_id)
-
-
 routes = [
     *countries.routes,
+    *api_projects.routes,
     Route("/api/v1/register", register, methods=["POST"]),
     Route("/api/v1/countries", list_countries, methods=["GET"]),
     Route("/api/v1/schools", list_schools, methods=["GET"]),
@@ -318,12 +225,4 @@ routes = [
         answer_request,
         methods=["POST"],
     ),
-    Route("/api/v1/projects", list_projects, methods=["GET"]),
-    Route("/api/v1/projects", start_project, methods=["POST"]),
-    Route("/api/v1/projects/{project_id:int}", show_project, methods=["GET"]),
-    Route("/api/v1/projects/{project_id:int}", save_project, methods=["PATCH"]),
-    Route("/api/v1/projects/{project_id:int}/submit", submit_project, methods=["POST"]),
-    Route("/api/v1/projects/{project_id:int}/{answer:str}", cofounder_answer, methods=["POST"]),
-    Route("/api/v1/nss/projects", nss_queue, methods=["GET"]),
-    Route("/api/v1/nss/projects/{project_id:int}/{decision:str}", nss_decide, methods=["POST"]),
 ]

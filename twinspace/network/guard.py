@@ -9,6 +9,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from twinspace.accounts.models import User
+from twinspace.errors import NotFound
+from twinspace.i18n import N_
 from twinspace.network.forms import FormInvalid
 from twinspace.permissions import access_network
 from twinspace.web.context import (
@@ -58,3 +60,10 @@ def api(view: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], A
 
 def lang(request: Request) -> str:
     return locale_of(request)
+
+
+def path_choice(request: Request, name: str, options: tuple[str, ...]) -> str:
+    value = request.path_params[name]
+    if value not in options:
+        raise NotFound(N_("Page not found."))
+    return value
