@@ -1,4 +1,4 @@
-"""Pages: registering, partner finding, people and contacts."""
+"""Pages: partner finding, people and contacts (registering: views_register.py)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from twinspace.accounts.models import Country, School
-from twinspace.accounts.views_common import set_session_cookie
-from twinspace.errors import DomainError, NotFound
+from twinspace.accounts.models import Country
+from twinspace.errors import NotFound
 from twinspace.i18n import N_
-from twinspace.network import contacts, postings
+from twinspace.network import contacts, postings, views_register
 from twinspace.network.forms import FormInvalid
 from twinspace.network.members import (
     country_name,
@@ -24,14 +23,10 @@ from twinspace.network.members import (
 )
 from twinspace.network.pagectx import see_other, show
 from twinspace.network.projects import check_founder
-from twinspace.network.registration import check_register
 from twinspace.network.text import page_number
 from twinspace.permissions import access_network
 from twinspace.web.context import (
     check_form_write,
-    check_origin,
-    client_address,
-    get_auth,
     locale_of,
     require_user,
     runtime,
@@ -62,61 +57,6 @@ def _form_dict(form: Any, lists: tuple[str, ...] = ()) -> dict[str, Any]:
 
 def _errors(request: Request, err: FormInvalid) -> dict[str, str]:
     return {k: translate(request, v) for k, v in err.fields.items()}
-
-
-# --- registration --------------------------------------------------------------------------
-
-
-async def _countries_and_schools(request: Request) -> dict[str, Any]:
-    locale = locale_of(request)
-    async with runtime(request).db.read() as session:
-        countries = list(await session.scalars(select(Country)))
-        schools = list(await session.scalars(select(School).order_by(School.name).limit(2000)))
-    named = sorted(
-        ((c.code, country_name(c.code, locale, c.name), c.eligible) for c in countries),
-        key=lambda c: c[1],
-    )
-    return {"countries": named, "schools": schools}
-
-
-async def register_page(request: Request) -> Response:
-    auth = await get_auth(request)
-    if auth.user is not None:
-        return see_other("/")
-    values = {"institution": "school", "school_id": "new"}
-    return await show(
-        request, "register.html", {**await _countries_and_schools(request), "values": values}
-    )
-
-
-async def register_submit(request: Request) -> Response:
-    check_origin(request)
-    rt = runtime(request)
-    form = await request.form()
-    values = _form_dict(form)
-    try:
-        logged_in = await check_register(
-            rt.db, rt.passwords, rt.settings, values, client_address(request)
-        )
-    except FormInvalid as err:
-        values.pop("password", None)
-        context = {
-            **await _countries_and_schools(request),
-            "values": values,
-            "errors": _errors(request, err),
-        }
-        return await show(request, "register.html", context, err.status)
-    except DomainError as err:
-        values.pop("password", None)
-        context = {
-            **await _countries_and_schools(request),
-            "values": values,
-            "error": translate(request, err.message),
-        }
-        return await show(request, "register.html", context, err.status)
-    response = see_other("/postings" if logged_in.user.kind == "teacher" else "/")
-    set_session_cookie(request, response, logged_in.token)
-    return response
 
 
 # --- postings ------------------------------------------------------------------------------
@@ -296,8 +236,7 @@ async def contact_remove_submit(request: Request) -> Response:
 
 
 routes = [
-    Route("/register", register_page, methods=["GET"]),
-    Route("/register", register_submit, methods=["POST"]),
+    *views_register.routes,
     Route("/postings", postings_page, methods=["GET"]),
     Route("/postings/new", posting_form, methods=["GET", "POST"]),
     Route("/postings/{posting_id:int}", posting_page, methods=["GET"]),

@@ -1,0 +1,88 @@
+"""Pages: registering as a teacher or a platform member (the form keeps what was typed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from twinspace.accounts.models import Country, School
+from twinspace.accounts.views_common import set_session_cookie
+from twinspace.errors import DomainError
+from twinspace.network.forms import FormInvalid
+from twinspace.network.members import country_name
+from twinspace.network.pagectx import see_other, show
+from twinspace.network.registration import check_register
+from twinspace.web.context import (
+    check_origin,
+    client_address,
+    get_auth,
+    locale_of,
+    runtime,
+    translate,
+)
+
+
+def _errors(request: Request, err: FormInvalid) -> dict[str, str]:
+    return {k: translate(request, v) for k, v in err.fields.items()}
+
+
+async def _countries_and_schools(request: Request) -> dict[str, Any]:
+    locale = locale_of(request)
+    async with runtime(request).db.read() as session:
+        countries = list(await session.scalars(select(Country)))
+        schools = list(await session.scalars(select(School).order_by(School.name).limit(2000)))
+    named = sorted(
+        ((c.code, country_name(c.code, locale, c.name), c.eligible) for c in countries),
+        key=lambda c: c[1],
+    )
+    return {"countries": named, "schools": schools}
+
+
+async def register_page(request: Request) -> Response:
+    auth = await get_auth(request)
+    if auth.user is not None:
+        return see_other("/")
+    values = {"institution": "school", "school_id": "new"}
+    return await show(
+        request, "register.html", {**await _countries_and_schools(request), "values": values}
+    )
+
+
+async def register_submit(request: Request) -> Response:
+    check_origin(request)
+    rt = runtime(request)
+    form = await request.form()
+    values: dict[str, Any] = {k: v for k, v in form.items() if k != "csrf_token"}
+    try:
+        logged_in = await check_register(
+            rt.db, rt.passwords, rt.settings, values, client_address(request)
+        )
+    except FormInvalid as err:
+        values.pop("password", None)
+        context = {
+            **await _countries_and_schools(request),
+            "values": values,
+            "errors": _errors(request, err),
+        }
+        return await show(request, "register.html", context, err.status)
+    except DomainError as err:
+        values.pop("password", None)
+        context = {
+            **await _countries_and_schools(request),
+            "values": values,
+            "error": translate(request, err.message),
+        }
+        return await show(request, "register.html", context, err.status)
+    response = see_other("/postings" if logged_in.user.kind == "teacher" else "/")
+    set_session_cookie(request, response, logged_in.token)
+    return response
+
+
+routes = [
+    Route("/register", register_page, methods=["GET"]),
+    Route("/register", register_submit, methods=["POST"]),
+]
