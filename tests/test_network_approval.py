@@ -13,7 +13,7 @@ from twinspace.network.models import Project
 from twinspace.rooms.chat.models import ChatRoom
 from twinspace.spaces.models import Membership, Space
 
-DEMO_PROJECT = 1  # Carmen (ES) and Anne (FR), waiting for the NSS of Spain and France
+DEMO_PROJECT = 1  # Lucía (ES) and Anne (FR), waiting for the NSS of Spain and France
 
 
 async def uid(server: RunningServer, username: str) -> int:
@@ -22,11 +22,11 @@ async def uid(server: RunningServer, username: str) -> int:
 
 
 async def test_officers_act_only_for_their_country_and_once(server: RunningServer, login):
-    nss_fr, nss_de, anne, carmen = (
+    nss_fr, nss_de, anne, lucia = (
         await login("nss-fr"),
         await login("nss-de"),
         await login("anne"),
-        await login("carmen"),
+        await login("lucia"),
     )
     queue = (await nss_fr.get("/api/v1/nss/projects")).json()
     assert [p["id"] for p in queue["projects"]] == [DEMO_PROJECT]
@@ -37,7 +37,7 @@ async def test_officers_act_only_for_their_country_and_once(server: RunningServe
         (nss_de.post(f"/api/v1/nss/projects/{DEMO_PROJECT}/refuse", json={"reason": "no"}), 404),
         (nss_de.get(f"/api/v1/projects/{DEMO_PROJECT}"), 404),
         (anne.post(f"/api/v1/nss/projects/{DEMO_PROJECT}/validate"), 403),  # a founder
-        (carmen.post(f"/api/v1/nss/projects/{DEMO_PROJECT}/validate"), 403),
+        (lucia.post(f"/api/v1/nss/projects/{DEMO_PROJECT}/validate"), 403),
         (anne.get("/api/v1/nss/projects"), 403),
         (nss_fr.post("/api/v1/nss/projects/99999/validate"), 404),
         (nss_fr.post(f"/api/v1/nss/projects/{DEMO_PROJECT}/approve"), 404),
@@ -62,7 +62,7 @@ async def test_officers_act_only_for_their_country_and_once(server: RunningServe
     flip = await nss_fr.post(f"/api/v1/nss/projects/{DEMO_PROJECT}/refuse", json={"reason": "r"})
     assert flip.status_code == 409
     assert await snapshot(server) == after
-    notes = (await carmen.get("/api/v1/notifications")).json()
+    notes = (await lucia.get("/api/v1/notifications")).json()
     assert "The national support service of France validated" in str(notes)
 
 

@@ -68,12 +68,12 @@ async def test_a_european_project_waits_for_the_cofounder(server: RunningServer,
 
 
 async def test_rules_cannot_be_broken_through_the_api(server: RunningServer, login):
-    anne, jonas, carmen = await login("anne"), await login("jonas"), await login("carmen")
+    anne, jonas, lucia = await login("anne"), await login("jonas"), await login("lucia")
     ids = {
-        n: await uid(server, n) for n in ("anne", "jonas", "carmen", "piotr", "paul", "lea", "tina")
+        n: await uid(server, n) for n in ("anne", "jonas", "lucia", "piotr", "paul", "lea", "tina")
     }
     draft = (await anne.post("/api/v1/projects", json={})).json()["id"]
-    carmen_draft = (await carmen.post("/api/v1/projects", json={})).json()["id"]
+    lucia_draft = (await lucia.post("/api/v1/projects", json={})).json()["id"]
     before = await snapshot(server)
     cases = [
         # a co-founder who is not a contact (Piotr's request is still pending)
@@ -107,9 +107,9 @@ async def test_rules_cannot_be_broken_through_the_api(server: RunningServer, log
         # someone else's draft, forged ids
         (jonas.patch(f"/api/v1/projects/{draft}", json={"title": "Mine now"}), 404, None),
         (jonas.post(f"/api/v1/projects/{draft}/submit"), 404, None),
-        (anne.patch(f"/api/v1/projects/{carmen_draft}", json={"title": "x"}), 404, None),
+        (anne.patch(f"/api/v1/projects/{lucia_draft}", json={"title": "x"}), 404, None),
         (anne.patch("/api/v1/projects/99999", json={"title": "x"}), 404, None),
-        (anne.get(f"/api/v1/projects/{carmen_draft}"), 404, None),
+        (anne.get(f"/api/v1/projects/{lucia_draft}"), 404, None),
         # the co-founder's answer on a draft, on someone else's project
         (jonas.post(f"/api/v1/projects/{draft}/accept"), 404, None),
         (anne.post("/api/v1/projects/1/accept"), 409, None),  # the demo project: already past
@@ -214,7 +214,7 @@ async def test_the_form_pages_walk_to_the_preview(server: RunningServer, login):
         "location"
     ] == f"{base}/partner"
     partner = await anne.get(f"{base}/partner")
-    assert "Jonas Becker" in partner.text and "Carmen García" in partner.text
+    assert "Jonas Becker" in partner.text and "Lucía García" in partner.text
     jonas_id = await uid(server, "jonas")
     moved = await anne.post(
         f"{base}/partner", data={"csrf_token": token, "cofounder_id": str(jonas_id)}

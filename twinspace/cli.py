@@ -13,8 +13,8 @@ DEMO_ACCOUNTS = (
     "  pupils:        lea, tom\n"
     "  visitor:       paul\n"
     "  NSS officers:  nss-fr, nss-de\n"
-    "  network:       carmen (Spain), piotr (Poland): postings, contacts, and the project\n"
-    "                 \"Legends of our towns\" (carmen, anne) awaits the NSS of Spain, France\n"
+    "  network:       lucia (Spain), piotr (Poland): postings, contacts, and the project\n"
+    "                 \"Legends of our towns\" (lucia, anne) awaits the NSS of Spain, France\n"
     "  password for every demo account: demo-pass"
 )
 

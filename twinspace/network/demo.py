@@ -1,5 +1,6 @@
-"""The network part of the demo: two more teachers, postings, contacts, and one project
-waiting for the national support services, so that a newcomer sees every state."""
+"""The network part of the demo: two more teachers, postings, contacts, and two pending
+projects (one waiting for the national support services, one for its co-founder jonas),
+so that a newcomer sees every state."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from twinspace.network.postings import index_posting
 
 EXTRA_TEACHERS = [
     # username, display name, country, school, city
-    ("carmen", "Carmen García", "ES", "IES Guadalquivir", "Sevilla"),
+    ("lucia", "Lucía García", "ES", "IES Guadalquivir", "Sevilla"),
     ("piotr", "Piotr Nowak", "PL", "Szkoła Podstawowa nr 12", "Kraków"),
 ]
 
@@ -38,7 +39,7 @@ POSTINGS = [
         "partner class to exchange recipes and videos.",
     ),
     (
-        "carmen",
+        "lucia",
         "Leyendas y cuentos — legends of our towns",
         ["literature", "history", "foreign-languages"],
         ["es", "en", "fr"],
@@ -93,8 +94,9 @@ async def add_network_demo(uow: UnitOfWork, users: dict[str, User], password_has
     now = utcnow()
     for a, b, status in (
         ("anne", "jonas", "accepted"),
-        ("carmen", "anne", "accepted"),
+        ("lucia", "anne", "accepted"),
         ("piotr", "anne", "pending"),
+        ("piotr", "jonas", "accepted"),
     ):
         s.add(
             Contact(
@@ -106,10 +108,10 @@ async def add_network_demo(uow: UnitOfWork, users: dict[str, User], password_has
                 responded_at=now if status == "accepted" else None,
             )
         )
-    anne, carmen = users["anne"], users["carmen"]
+    anne, lucia = users["anne"], users["lucia"]
     project = Project(
-        founder_id=carmen.id,
-        founder_school_id=carmen.school_id,
+        founder_id=lucia.id,
+        founder_school_id=lucia.school_id,
         cofounder_id=anne.id,
         cofounder_school_id=anne.school_id,
         title="Legends of our towns",
@@ -131,3 +133,26 @@ async def add_network_demo(uow: UnitOfWork, users: dict[str, User], password_has
     await s.flush()
     for country in ("ES", "FR"):
         s.add(ProjectApproval(project_id=project.id, country_code=country))
+    piotr, jonas = users["piotr"], users["jonas"]
+    s.add(  # the step before: waiting for its co-founder, jonas, to accept or refuse
+        Project(
+            founder_id=piotr.id,
+            founder_school_id=piotr.school_id,
+            cofounder_id=jonas.id,
+            cofounder_school_id=jonas.school_id,
+            title="Games of our grandparents",
+            description="Pupils in Kraków and Köln learn, film and play old playground games.",
+            languages=["en", "de", "pl"],
+            age_min=9,
+            age_max=12,
+            pupils_count=40,
+            subjects=["physical-education", "history"],
+            tools=["gallery", "video"],
+            objectives="Move together, ask grandparents, compare traditions.",
+            procedure="Each class films two games a month; the partners learn and play them.",
+            results="A video library of games and a shared sports afternoon online.",
+            scope="european",
+            status="pending_cofounder",
+            submitted_at=now,
+        )
+    )
