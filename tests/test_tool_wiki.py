@@ -13,6 +13,7 @@ from pycrdt import Doc, Text
 from sqlalchemy import func, select
 
 from tests.conftest import ROLE_USERS, RunningServer, start_server, stop_server
+from tests.support import LiveClient, api_login
 from tests.wiki_helpers import EMPTY_UPDATE, Editor, make_wiki, room_of, wire
 from twinspace.errors import DomainError
 from twinspace.permissions import (
@@ -227,7 +228,8 @@ async def test_bad_updates_are_refused_with_an_error_and_never_stored(
     async with server.runtime.db.read() as session:
         page = await session.get(WikiPage, ids["page_id"])
         assert page.seq == 0 and page.size == 0
-        assert not list(await session.scalars(select(WikiUpdate.id)))
+        stored = await session.scalars(select(WikiUpdate.id).where(WikiUpdate.page_id == page.id))
+        assert not list(stored)
 
 
 async def test_cursors_carry_server_names_and_go_away_with_the_socket(
@@ -454,3 +456,33 @@ def test_restore_merges_with_concurrent_typing() -> None:
     assert str(server.get("text", type=Text)) == str(pupil.get("text", type=Text))
     assert "typed meanwhile" in str(pupil.get("text", type=Text))
     assert "old text" in str(pupil.get("text", type=Text))
+
+
+async def test_two_server_processes_over_redis_relay_every_update(redis_url, spawn_server):
+    """Editors on two processes: what one process stores reaches the other's clients."""
+    url_a = spawn_server(TWINSPACE_REDIS_URL=redis_url)
+    url_b = spawn_server(TWINSPACE_REDIS_URL=redis_url)
+    anne_http, lea_http = await api_login(url_a, "anne"), await api_login(url_b, "lea")
+    sockets: list[LiveClient] = []
+
+    async def editor(url: str, http, name: str) -> Editor:
+        live = await LiveClient().connect(url, http.cookies["ts_session"])
+        sockets.append(live)
+        joined = Editor(live, ids, name)
+        await joined.join()
+        return joined
+
+    try:
+        ids = await make_wiki(anne_http)
+        anne, lea = await editor(url_a, anne_http, "anne"), await editor(url_b, lea_http, "lea")
+        await asyncio.gather(_type_randomly(anne, 7, 15), _type_randomly(lea, 8, 15))
+        stored = await editor(url_a, anne_http, "reader")  # what the database holds
+        for one in (anne, lea):
+            await one.wait_text(stored.value())
+        assert "anne:" in stored.value() and "lea:" in stored.value()
+        assert len(lea.received) >= 15 and len(anne.received) >= 15  # at least once
+    finally:
+        for live in sockets:
+            await live.close()
+        for http in (anne_http, lea_http):
+            await http.aclose()

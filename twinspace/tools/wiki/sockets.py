@@ -189,20 +189,17 @@ async def awareness(
         raise Invalid(N_("This presence update could not be read."), field="update") from None
     if not 1 <= len(entries) <= 4:
         raise Invalid(N_("This presence update could not be read."), field="update")
-    pages = _present.setdefault(sid, {})
-    presence = pages.get(_ids(data)[2])
-    if presence is None:
-        async with rt.db.read() as session:
-            target = await _target(session, user, data)
-            if user is None or not target.viewer.is_member:
-                raise Forbidden(N_("Only members of this TwinSpace are shown to others."))
+    async with rt.db.read() as session:  # every event is checked, not only the first
+        target = await _target(session, user, data)
+        if user is None or not target.viewer.is_member:
+            raise Forbidden(N_("Only members of this TwinSpace are shown to others."))
+        pages = _present.setdefault(sid, {})
+        presence = pages.get(target.page_id)
+        if presence is None or presence.target != target:
             await store.get_page(session, target.widget_id, target.page_id)
-            presence = _Presence(target, user=await _person(session, user, target, rt.settings))
-        pages[target.page_id] = presence
-    elif presence.target.space_id != data.get("space_id") or (
-        presence.target.widget_id != data.get("widget_id")
-    ):
-        raise Invalid(N_("This presence update could not be read."))
+            person = await _person(session, user, target, rt.settings)
+            presence = _Presence(target, presence.clients if presence else {}, person)
+            pages[target.page_id] = presence
     target = presence.target
     clean: list[crdt.AwarenessEntry] = []
     for client, clock, state in entries:
