@@ -187,6 +187,15 @@ export function startWiki(root) {
       status(fmt(t.revision, { n: data.revision }));
     } else if (event.type === "wiki.revision_saved") {
       status(fmt(t.revision, { n: data.revision }));
+    } else if (event.type === "wiki.page_deleted") {
+      frozen = true;
+      synced = false;
+      quill.enable(false);
+      root.dataset.editable = "false";
+      const note = document.getElementById("wiki-frozen-note");
+      note.textContent = t.deleted;
+      note.hidden = false;
+      announce(t.deleted);
     } else if (event.type === "wiki.page_renamed" && data.page && data.page.id === ids.page_id) {
       document.getElementById("wiki-title").textContent = data.page.title;
     }

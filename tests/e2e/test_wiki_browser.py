@@ -39,6 +39,15 @@ async def test_two_browsers_type_together_and_end_with_the_same_text(
         await anne_http.aclose()
     path = wiki_path(ids)
     anne, lea = await new_page(browser), await new_page(browser)
+    problems: list[str] = []
+
+    def console(message) -> None:  # the site has no favicon: the browser's own request 404s
+        if message.type == "error" and "favicon.ico" not in str(message.location):
+            problems.append(f"{message.text} {message.location}")
+
+    for page in (anne, lea):
+        page.on("console", console)
+        page.on("pageerror", lambda e: problems.append(str(e)))
     await log_in(anne, server.url, "anne", path)
     await log_in(lea, server.url, "lea", path)
     await editable(anne)
@@ -77,6 +86,8 @@ async def test_two_browsers_type_together_and_end_with_the_same_text(
     await expect(lea.locator(".wiki-page")).to_have_attribute("data-editable", "false")
     await expect(lea.locator("#wiki-text .ql-editor")).to_have_attribute("contenteditable", "false")
     await expect(anne.locator(".wiki-page")).to_have_attribute("data-editable", "true")
+
+    assert problems == []  # no script error, nothing the content security policy refused
 
     # without JavaScript the stored text is there, readable
     context = await browser.new_context(java_script_enabled=False)
