@@ -29,11 +29,14 @@ run: setup
 	$(BIN)/twinspace migrate
 	$(BIN)/twinspace serve --demo --host $(HOST) --port $(PORT)
 
-# Debian packages the tests need: a real Redis server and Chromium for Playwright.
+# Debian packages the tests need: a real Redis server, Chromium for Playwright, PostgreSQL
+# (the tests start their own cluster with initdb/pg_ctl) and nginx (tests/test_nginx.py).
 system-deps:
 	@missing=""; \
 	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	[ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
@@ -42,9 +45,12 @@ system-deps:
 lint: setup
 	$(BIN)/ruff check .
 
+# The whole suite on SQLite, then again on a PostgreSQL cluster the tests start themselves
+# (the browser tests run once, on SQLite: they test pages, not the database).
 test: system-deps setup
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+	$(BIN)/pytest --db=postgresql --ignore=tests/e2e
 
 bench: setup
 	$(BIN)/python bench/chat_fanout.py

@@ -1,8 +1,14 @@
-"""Fixtures: a migrated database with demo data per test, and the app under uvicorn."""
+"""Fixtures: a migrated database with demo data per test, and the app under uvicorn.
+
+The suite runs on SQLite by default and on a PostgreSQL cluster it starts itself with
+``pytest --db=postgresql`` (or ``TWINSPACE_TEST_DB=postgresql``): each test then gets a copy
+of a migrated and seeded template database (``CREATE DATABASE ... TEMPLATE ...``)."""
 
 from __future__ import annotations
 
 import asyncio
+import itertools
+import os
 import secrets
 import sqlite3
 from collections.abc import AsyncIterator, Iterator
@@ -13,6 +19,7 @@ import httpx
 import pytest
 import uvicorn
 
+from tests.pgcluster import PgCluster
 from tests.support import LiveClient, Login, api_login, free_port
 from twinspace.accounts.models import User, UserKind
 from twinspace.accounts.passwords import PasswordService
@@ -63,9 +70,48 @@ async def _seed(url: str, var_dir: Path) -> None:
     await db.dispose()
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--db",
+        choices=("sqlite", "postgresql"),
+        default=os.environ.get("TWINSPACE_TEST_DB", "sqlite"),
+        help="database of every test (default: $TWINSPACE_TEST_DB or sqlite)",
+    )
+
+
 @pytest.fixture(scope="session")
-def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("template") / "template.db"
+def db_backend(request: pytest.FixtureRequest) -> str:
+    return request.config.getoption("--db")
+
+
+@pytest.fixture(scope="session")
+def pg_cluster(db_backend: str) -> Iterator[PgCluster | None]:
+    """The session's own PostgreSQL cluster (None on SQLite), stopped by PID at the end."""
+    if db_backend != "postgresql":
+        yield None
+        return
+    cluster = PgCluster.start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+PG_TEMPLATE = "twinspace_template"
+_pg_databases = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory, pg_cluster: PgCluster | None) -> Path:
+    """The migrated, seeded database every test copies (a file, or a PostgreSQL template)."""
+    seed_dir = tmp_path_factory.mktemp("template")
+    if pg_cluster is not None:
+        pg_cluster.psql(f"CREATE DATABASE {PG_TEMPLATE}")
+        url = pg_cluster.url(PG_TEMPLATE)
+        upgrade(url)
+        asyncio.run(_seed(url, seed_dir))
+        return seed_dir
+    path = seed_dir / "template.db"
     url = f"sqlite+aiosqlite:///{path}"
     upgrade(url)
     asyncio.run(_seed(url, path.parent))
@@ -78,12 +124,26 @@ def _copy_sqlite(source: Path, target: Path) -> None:
 
 
 @pytest.fixture
-def settings(tmp_path: Path, template_db: Path) -> Settings:
-    db_path = tmp_path / "twinspace.db"
-    _copy_sqlite(template_db, db_path)
+def database_url(tmp_path: Path, template_db: Path, pg_cluster: PgCluster | None) -> Iterator[str]:
+    """This test's own copy of the template database."""
+    if pg_cluster is None:
+        db_path = tmp_path / "twinspace.db"
+        _copy_sqlite(template_db, db_path)
+        yield f"sqlite+aiosqlite:///{db_path}"
+        return
+    name = f"test_{os.getpid()}_{next(_pg_databases)}"
+    pg_cluster.psql(f"CREATE DATABASE {name} TEMPLATE {PG_TEMPLATE}")
+    try:
+        yield pg_cluster.url(name)
+    finally:
+        pg_cluster.psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
     return Settings(
         var_dir=tmp_path,
-        database_url=f"sqlite+aiosqlite:///{db_path}",
+        database_url=database_url,
         redis_url=None,
         secret_key=secrets.token_urlsafe(32),
         media_dir=tmp_path / "media",

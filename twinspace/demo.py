@@ -7,6 +7,8 @@ from sqlalchemy import select
 from twinspace.accounts.models import School, User, UserKind
 from twinspace.accounts.passwords import PasswordService
 from twinspace.db import Database, UnitOfWork
+from twinspace.network.demo import add_network_demo
+from twinspace.people.demo import demo_people
 from twinspace.permissions import Role, Room
 from twinspace.rooms.chat.actions import check_send_message, do_create_chat_room
 from twinspace.rooms.pages.actions import check_add_page
@@ -164,6 +166,8 @@ async def ensure_demo(
             if role is not None:
                 s.add(Membership(space_id=space.id, user_id=user.id, role=role.value))
         await _demo_pages(uow, space, users, settings)
+        await add_network_demo(uow, users, hashed)
+        await demo_people(uow, space, users, settings)
         general = await do_create_chat_room(uow, space.id, "general")
         general.title = "General"
         class_room = await do_create_chat_room(uow, space.id, "class")

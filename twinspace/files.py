@@ -7,7 +7,7 @@ import time
 from datetime import datetime
 from urllib.parse import quote
 
-from sqlalchemy import ForeignKey, Integer, String, func, select
+from sqlalchemy import BigInteger, ForeignKey, String, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 from starlette.responses import StreamingResponse
@@ -29,7 +29,7 @@ class StoredFile(Base):
     widget_id: Mapped[int | None] = mapped_column(
         ForeignKey("widgets.id", ondelete="CASCADE"), nullable=True, index=True
     )
-    size: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(BigInteger)
     mime: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

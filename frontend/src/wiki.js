@@ -6,7 +6,7 @@ import Quill from "quill";
 import QuillCursors from "quill-cursors/core";
 import { QuillBinding } from "y-quill";
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from "y-protocols/awareness";
-import { call, openSocket } from "./socket.js";
+import { call, onConnect, openSocket } from "./socket.js";
 import { fmt, readStrings } from "./i18n.js";
 
 Quill.register("modules/cursors", QuillCursors);
@@ -287,7 +287,7 @@ export function startWiki(root) {
   // --- connection ------------------------------------------------------------------------------
   const bar = document.getElementById("connection");
   let wasConnected = false;
-  socket.on("connect", async () => {
+  onConnect(socket, async () => {
     const ack = await call(socket, "join", { room });
     if (!ack.ok) return;
     await sync();

@@ -30,6 +30,7 @@ from twinspace.rooms.chat.models import ChatRoom
 from twinspace.rooms.chat.visibility import visible_chat_events
 from twinspace.rooms.names import chat_room_name, parse_room
 from twinspace.rooms.pages import service as page_service
+from twinspace.rooms.pages.models import Page
 from twinspace.rooms.pages.widgets import visible_page_events
 from twinspace.rooms.resolve import access_target
 from twinspace.runtime import Runtime
@@ -245,8 +246,11 @@ async def evict_user_from_space(rt: Runtime, user_id: int, space_id: int) -> Non
         chat_rooms = list(
             await session.scalars(select(ChatRoom).where(ChatRoom.space_id == space_id))
         )
-    names = [f"space:{space_id}:{kind}" for kind in ("home", "teachers", "pupils", "moderation")]
+        page_ids = list(await session.scalars(select(Page.id).where(Page.space_id == space_id)))
+    kinds = ("home", "members", "activities", "teachers", "pupils", "moderation")
+    names = [f"space:{space_id}:{kind}" for kind in kinds]
     names += [chat_room_name(space_id, room.name) for room in chat_rooms]
+    names += [f"space:{space_id}:page:{page_id}" for page_id in page_ids]
     for sid in sids:
         for name in names:
             await rt.sio.leave_room(sid, name)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import BigInteger, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from twinspace.db import Base, UTCDateTime, utcnow
@@ -40,7 +40,7 @@ class LibraryFile(Base):
         ForeignKey("stored_files.key", ondelete="CASCADE"), unique=True
     )
     name: Mapped[str] = mapped_column(String(FILE_NAME_MAX))  # for display only, never a path
-    size: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(BigInteger)
     mime: Mapped[str] = mapped_column(String(100))  # sniffed from the bytes
     uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
