@@ -26,6 +26,7 @@ from twinspace.permissions import (
     may_edit_wiki,
 )
 from twinspace.tools.wiki import crdt, revisions, store
+from twinspace.tools.wiki import tool as wiki_tool
 from twinspace.tools.wiki.models import WikiPage, WikiRevision, WikiUpdate
 
 
@@ -329,8 +330,12 @@ async def test_revisions_after_a_pause_named_diff_and_restore(
     assert restored.json()["revision"]["number"] == 4
     event = await lea.live.wait_for(lambda e: e["type"] == "wiki.restored")
     assert event["data"]["restored_from"] == 1
-    await lea.sync()
+    async with server.runtime.db.read() as session:
+        seq = (await session.get(WikiPage, ids["page_id"])).seq
+    await lea.sync()  # after the restore Léa's document holds deletions the server has too
     assert lea.value() == "The Rhône flows south.\n" == await _stored_text(server, ids["page_id"])
+    async with server.runtime.db.read() as session:
+        assert (await session.get(WikiPage, ids["page_id"])).seq == seq  # nothing new stored
     async with server.runtime.db.read() as session:
         last = await session.scalar(
             select(WikiRevision).where(
@@ -338,6 +343,20 @@ async def test_revisions_after_a_pause_named_diff_and_restore(
             )
         )
         assert last.reason == "restore" and last.restored_from == 1
+
+    # long histories come 50 at a time, newest first (here 2)
+    monkeypatch.setattr(wiki_tool, "REVISIONS_PAGE", 2)
+    first = (await lea_http.post(cmd + "revisions.list", json={"page_id": ids["page_id"]})).json()
+    assert [r["number"] for r in first["revisions"]] == [4, 3] and first["more"] is True
+    older = await lea_http.post(
+        cmd + "revisions.list", json={"page_id": ids["page_id"], "before": 3}
+    )
+    assert [r["number"] for r in older.json()["revisions"]] == [2, 1]
+    assert older.json()["more"] is False
+    listing = await lea_http.get(
+        f"/spaces/1/widgets/{ids['widget_id']}/wiki/{ids['page_id']}/revisions"
+    )
+    assert "revisions?before=3" in listing.text
 
     # the pages without JavaScript: the list, a revision with its differences
     page = await anne_http.get(

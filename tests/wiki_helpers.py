@@ -91,8 +91,10 @@ class Editor:
         assert ack["ok"], ack
         self.doc.apply_update(ack["update"])
         mine = self.doc.get_update(ack["state_vector"])
-        if mine != EMPTY_UPDATE:
-            sent = await self.send(mine)
+        if mine != EMPTY_UPDATE:  # it always holds the delete set: the server sorts it out
+            sent = await self.live.call(
+                "wiki:update", {**wire(self.ids), "update": mine, "catchup": True}
+            )
             assert sent["ok"], sent
         self.changed.set()
         return ack

@@ -151,9 +151,14 @@ export function startWiki(root) {
       if (!ack.ok) return false;
       Y.applyUpdate(doc, bytes(ack.update), "remote");
       frozen = ack.frozen;
+      // what we have and the server lacks (typed offline); it always carries our whole delete
+      // set, so the server stores it only if it changes something ("catchup")
       const missing = Y.encodeStateAsUpdate(doc, bytes(ack.state_vector));
       pending = [];
-      if (missing.length > 2) pending.push(missing); // an empty update is two bytes
+      if (missing.length > 2) { // an empty update is two bytes
+        const sent = await call(socket, "wiki:update", { ...ids, update: missing, catchup: true });
+        if (!sent.ok && (sent.error === "timeout" || sent.error === "rate_limited")) pending.push(missing);
+      }
       if (!synced) {
         synced = true;
         body.hidden = true;

@@ -2,8 +2,10 @@
 
 - ``wiki:sync`` {space_id, widget_id, page_id, state_vector} -> {ok, update, state_vector,
   frozen, may_edit}: what the caller lacks (catch-up after a reconnect or offline editing);
-- ``wiki:update`` {…, update} -> {ok, seq}: one CRDT update, stored (committed) before it is
-  relayed as ``wiki:update`` to the page's room, never for a caller who may not edit;
+- ``wiki:update`` {…, update, catchup?} -> {ok, seq, stored}: one CRDT update, stored
+  (committed) before it is relayed as ``wiki:update`` to the page's room, never for a caller
+  who may not edit; ``catchup: true`` (what a client sends after a sync) is stored only if it
+  changes the document;
 - ``wiki:awareness`` {…, update} -> {ok}: cursors, relayed and never stored; the server
   writes the name and colour itself, and says goodbye for a socket that goes away.
 """
@@ -138,6 +140,10 @@ async def update(rt: Runtime, sid: str, user: User | None, data: dict[str, Any])
         target = await _target(uow.session, user, data)
         page = await store.get_page(uow.session, target.widget_id, target.page_id, lock=True)
         access_wiki_edit(target.viewer, target.space_facts, target.page_facts, frozen=page.frozen)
+        if data.get("catchup") is True and not await store.changes(uow.session, page, blob):
+            # what a client sends after a sync always carries its whole delete set: when
+            # the server has all of it already, nothing is stored, relayed or revised
+            return {"ok": True, "seq": page.seq, "stored": False}
         seq = await store.append_update(uow.session, page, blob, user.id if user else None, now)
         now_due = revisions.due(page, now)
     # committed: now everyone else on the page gets it (through the manager: every process)
@@ -145,7 +151,7 @@ async def update(rt: Runtime, sid: str, user: User | None, data: dict[str, Any])
         "wiki:update", _echo(target, update=blob, seq=seq), to=target.room, skip_sid=sid
     )
     revisions.after_update(rt.db, target.page_id, now_due=now_due)
-    return {"ok": True, "seq": seq}
+    return {"ok": True, "seq": seq, "stored": True}
 
 
 # --- Awareness -------------------------------------------------------------------------------

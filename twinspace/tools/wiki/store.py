@@ -47,6 +47,15 @@ async def load_document(session: AsyncSession, page: WikiPage) -> Doc:
     return crdt.load([page.snapshot, *rows])
 
 
+async def changes(session: AsyncSession, page: WikiPage, data: bytes) -> bool:
+    """Would this update change the page's document? (Compares the whole encoded state:
+    for the rare update sent after a sync, never for a keystroke.)"""
+    doc = await load_document(session, page)
+    before = crdt.encode(doc)
+    doc.apply_update(data)
+    return crdt.encode(doc) != before
+
+
 async def compact(session: AsyncSession, page: WikiPage) -> None:
     """Merge every stored update into the snapshot (the page row is locked by the caller)."""
     if page.seq == page.snapshot_seq:

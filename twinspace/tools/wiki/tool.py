@@ -29,6 +29,7 @@ KIND = sockets.KIND
 TITLE_MAX = 200
 NAME_MAX = 100
 TEXT_MAX = 10_000
+REVISIONS_PAGE = 50
 MAX_PAGES = 500
 
 
@@ -215,17 +216,30 @@ async def page_show(ctx: WidgetContext, payload: dict[str, Any]) -> dict[str, An
     }
 
 
-async def revisions_list(ctx: WidgetContext, payload: dict[str, Any]) -> dict[str, Any]:
-    page = await find_page(ctx, payload.get("page_id"))
+async def revisions_page(
+    ctx: WidgetContext, page: WikiPage, before: object = None
+) -> tuple[list[WikiRevision], bool]:
+    """The newest revisions first, ``REVISIONS_PAGE`` at a time (``before``: a number)."""
+    if isinstance(before, str) and before.isdigit():
+        before = int(before)
+    query = select(WikiRevision).where(WikiRevision.page_id == page.id)
+    if before not in (None, ""):
+        if isinstance(before, bool) or not isinstance(before, int) or before < 1:
+            raise Invalid(N_("A number is expected."), field="before")
+        query = query.where(WikiRevision.number < before)
     rows = list(
         await ctx.session.scalars(
-            select(WikiRevision)
-            .where(WikiRevision.page_id == page.id)
-            .order_by(WikiRevision.number.desc())
+            query.order_by(WikiRevision.number.desc()).limit(REVISIONS_PAGE + 1)
         )
     )
+    return rows[:REVISIONS_PAGE], len(rows) > REVISIONS_PAGE
+
+
+async def revisions_list(ctx: WidgetContext, payload: dict[str, Any]) -> dict[str, Any]:
+    page = await find_page(ctx, payload.get("page_id"))
+    rows, more = await revisions_page(ctx, page, payload.get("before"))
     names = await author_names(ctx, rows)
-    return {"ok": True, "revisions": [store.revision_json(r, names) for r in rows]}
+    return {"ok": True, "revisions": [store.revision_json(r, names) for r in rows], "more": more}
 
 
 async def revision_show(ctx: WidgetContext, payload: dict[str, Any]) -> dict[str, Any]:
