@@ -295,8 +295,9 @@ export function startWiki(root) {
   onConnect(socket, async () => {
     const ack = await call(socket, "join", { room });
     if (!ack.ok) return;
-    await sync();
+    const caughtUp = await sync();
     if (awareness) sendAwareness([doc.clientID]);
+    if (wasConnected && caughtUp && !pending.length) status(t.saved);
     if (wasConnected && bar) {
       bar.className = "connection connection--ok";
       bar.textContent = t.back;
