@@ -111,7 +111,7 @@ async def sync(rt: Runtime, sid: str, user: User | None, data: dict[str, Any]) -
     vector = _blob(data, "state_vector", MAX_VECTOR_BYTES, required=False)
     async with rt.db.read() as session:
         target = await _target(session, user, data)
-        page = await store.get_page(session, target.widget_id, target.page_id)
+        page = await store.get_page(session, target.widget_id, target.page_id, share=True)
         doc = await store.load_document(session, page)
     try:
         update = crdt.diff(doc, vector or None)
