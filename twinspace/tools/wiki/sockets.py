@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,7 +21,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from twinspace.accounts.models import User
-from twinspace.db import UnitOfWork, utcnow
+from twinspace.db import Database, UnitOfWork, utcnow
 from twinspace.errors import Forbidden, Invalid, NotFound
 from twinspace.i18n import N_
 from twinspace.permissions import (
@@ -107,6 +109,17 @@ def _echo(target: Target, **extra: Any) -> dict[str, Any]:
     }
 
 
+_locks: dict[int, asyncio.Lock] = {}
+
+
+def _writer(db: Database) -> contextlib.AbstractAsyncContextManager[Any]:
+    """On SQLite (one writer at a time), this process's wiki updates queue on an asyncio lock
+    instead of in SQLite's busy handler, which sleeps up to 100 ms between tries."""
+    if not db.is_sqlite:
+        return contextlib.nullcontext()
+    return _locks.setdefault(id(db), asyncio.Lock())
+
+
 async def sync(rt: Runtime, sid: str, user: User | None, data: dict[str, Any]) -> dict[str, Any]:
     vector = _blob(data, "state_vector", MAX_VECTOR_BYTES, required=False)
     async with rt.db.read() as session:
@@ -136,7 +149,7 @@ async def update(rt: Runtime, sid: str, user: User | None, data: dict[str, Any])
     except crdt.BadUpdate:
         raise Invalid(N_("This change could not be read."), field="update") from None
     now = utcnow()
-    async with rt.db.unit_of_work() as uow:
+    async with _writer(rt.db), rt.db.unit_of_work() as uow:
         target = await _target(uow.session, user, data)
         page = await store.get_page(uow.session, target.widget_id, target.page_id, lock=True)
         access_wiki_edit(target.viewer, target.space_facts, target.page_facts, frozen=page.frozen)
