@@ -375,10 +375,19 @@ async def test_pages_titles_links_and_the_page_without_javascript(
     anne_http, lea_http, paul_http = await login("anne"), await login("lea"), await login("paul")
     ids = await make_wiki(anne_http)
     cmd = f"/api/v1/spaces/1/widgets/{ids['widget_id']}/"
-    created = await lea_http.post(cmd + "page.create", json={"title": "  Our   herons "})
+    created = await lea_http.post(
+        cmd + "page.create", json={"title": "  Our   herons ", "text": "<b>Grey</b> herons"}
+    )
     assert created.status_code == 200, created.text
     heron = created.json()["page"]
     assert heron["title"] == "Our herons"
+    first = await lea_http.post(cmd + "page.show", json={"page_id": heron["id"]})
+    assert first.json()["text"] == "<b>Grey</b> herons\n"  # plain text, never HTML
+    assert "&lt;b&gt;Grey&lt;/b&gt; herons" in first.json()["html"]
+    history = await lea_http.post(cmd + "revisions.list", json={"page_id": heron["id"]})
+    assert [(r["number"], r["reason"], r["authors"]) for r in history.json()["revisions"]] == [
+        (1, "first", ["Léa"])
+    ]
     twice = await lea_http.post(cmd + "page.create", json={"title": "our HERONS"})
     assert twice.status_code == 409
     assert (await paul_http.post(cmd + "page.create", json={"title": "Visitor"})).status_code == 403

@@ -151,9 +151,11 @@ async def new_page(ctx: WidgetContext, title: str, text: str = "") -> WikiPage:
     )
     ctx.session.add(page)
     await ctx.session.flush()
-    if text:
+    if text:  # its first text is its first revision
         author = ctx.user.id if ctx.user else None
         await store.append_update(ctx.session, page, crdt.text_update(text), author, ctx.now)
+        doc = await store.load_document(ctx.session, page)
+        await store.add_revision(ctx.session, page, doc, ctx.now, reason="first")
     return page
 
 
