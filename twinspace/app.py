@@ -26,6 +26,7 @@ from twinspace.db import Database, utcnow
 from twinspace.errors import DomainError, Unauthorized
 from twinspace.files import sweep_orphans
 from twinspace.i18n import N_
+from twinspace.monitoring import health, metrics
 from twinspace.realtime.handlers import register_handlers
 from twinspace.realtime.models import LiveSocket
 from twinspace.realtime.server import create_sio, make_publisher
@@ -135,7 +136,11 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
         storage=LocalStorage(settings.media_dir),
         sio=sio,
     )
-    db.on_commit = make_publisher(sio)
+    app_metrics = metrics.Metrics(sio)
+    app_metrics.watch_database(db.engine)
+    if hasattr(sio.manager, "metrics"):
+        sio.manager.metrics = app_metrics
+    db.on_commit = make_publisher(sio, app_metrics)
     register_handlers(rt)
 
     @asynccontextmanager
@@ -149,8 +154,11 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
             await uow.session.execute(stale)
             await uow.session.execute(gone)
         purger = asyncio.create_task(_purge_daily(rt))
+        app.state.redis_probe = health.redis_probe(settings.redis_url)
         yield
         purger.cancel()
+        if app.state.redis_probe is not None:
+            await app.state.redis_probe.aclose()
         await db.dispose()
 
     static_dir = settings.frontend_dir / "static"
@@ -166,6 +174,8 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
             *[route for tool in all_tools() for route in tool.routes()],  # before the generic
             *pages_views.routes,  # POST /spaces/{id}/widgets/{widget}/{command} would catch them
             *pages_api.routes,
+            *health.routes,
+            *metrics.routes,
             Mount("/static", StaticFiles(directory=static_dir, check_dir=False), name="static"),
         ],
         exception_handlers={
@@ -176,6 +186,9 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
         lifespan=lifespan,
     )
     app.state.runtime = rt
+    app.state.metrics = app_metrics
+    app.state.migration_heads = health.migration_heads(settings.database_url)
+    app.state.redis_probe = None
     app.state.templates = Jinja2Templates(env=template_environment(settings))
     app.state.assets_built = (static_dir / "build" / "app.js").exists()
     wrapped = RequestContextMiddleware(app, secure_cookies=settings.secure_cookies)

@@ -49,6 +49,7 @@ class Settings:
     login_address_limit: int = 50
     login_window_seconds: int = 900
     password_hash_concurrency: int = 2
+    socket_transports: tuple[str, ...] = ("polling", "websocket")  # "websocket": no polling
     frontend_dir: Path = field(default=FRONTEND_DIR)
 
     @classmethod
@@ -70,6 +71,11 @@ class Settings:
                 if t.strip()
             ),
         }
+        transports = tuple(
+            t.strip() for t in (_env("SOCKET_TRANSPORTS", "") or "").split(",") if t.strip()
+        )
+        if transports:
+            values["socket_transports"] = transports
         for name, conv in (
             ("LOGIN_ACCOUNT_LIMIT", "login_account_limit"),
             ("LOGIN_ADDRESS_LIMIT", "login_address_limit"),

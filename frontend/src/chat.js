@@ -376,6 +376,8 @@ export function startChat(section) {
       else if (event.type === "chat.unmuted") { errorBox.textContent = ""; say(t.unmuted); }
     }
   });
+  // the server lost its Redis subscription for a moment: events may have been missed
+  socket.on("resync", () => { catchUp(); });
   socket.on("presence", (p) => { if (p.room === room) strip.show(p.users || []); });
   socket.on("typing", (p) => {
     if (p.room === room && p.user && p.user.id !== meId) typingNow.typing(p.user);
