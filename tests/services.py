@@ -71,6 +71,7 @@ class ServerProcess:
     args: tuple[str, ...] = ()
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
+    log_path: str | None = None  # stderr is appended here (None: inherited)
 
     @property
     def url(self) -> str:
@@ -81,21 +82,16 @@ class ServerProcess:
         import sys
         import urllib.request
 
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "twinspace.cli",
-                "serve",
-                "--port",
-                str(self.port),
-                "--log-level",
-                "warning",
-                *self.args,
-            ],
-            env={**os.environ, **self.env},
-            stdout=subprocess.DEVNULL,
-        )
+        argv = [sys.executable, "-m", "twinspace.cli", "serve", "--port", str(self.port)]
+        argv += ["--log-level", "warning", *self.args]
+        stderr = open(self.log_path, "ab") if self.log_path else None  # noqa: SIM115
+        try:
+            self.process = subprocess.Popen(
+                argv, env={**os.environ, **self.env}, stdout=subprocess.DEVNULL, stderr=stderr
+            )
+        finally:
+            if stderr is not None:
+                stderr.close()
         deadline = time.monotonic() + timeout
         while True:
             if self.process.poll() is not None:
