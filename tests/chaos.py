@@ -226,6 +226,8 @@ class ChaosClient:
             await ws.send(f"42{ack_id}{json.dumps([event, data], separators=(',', ':'))}")
         except ConnectionClosed as exc:
             self._acks.pop(ack_id, None)
+            if future.done() and not future.cancelled():
+                future.exception()  # set by _fail_pending meanwhile: retrieved here
             raise Lost(str(exc)) from exc
         try:
             answer = await asyncio.wait_for(future, CALL_TIMEOUT)
