@@ -92,6 +92,9 @@ class Sent:
     room: str
     outcome: str = "pending"  # ok | error:<code> | lost (no ack: connection went away)
     id: int | None = None
+    client_id: str = field(default_factory=lambda: secrets.token_hex(8))
+    attempts: int = 0
+    error_acks: int = 0  # error acks received on the way (before a retry succeeded)
 
 
 @dataclass
@@ -294,8 +297,11 @@ class ChaosClient:
                 return
 
     async def send(self, sent: Sent) -> None:
+        """One attempt; the outcome is this attempt's answer."""
+        sent.attempts += 1
+        payload = {"room": sent.room, "text": sent.text, "client_id": sent.client_id}
         try:
-            ack = await self.call("chat:send", {"room": sent.room, "text": sent.text})
+            ack = await self.call("chat:send", payload)
         except (Lost, TimeoutError):
             sent.outcome = "lost"
             self.stats.acks["lost"] += 1
@@ -304,7 +310,23 @@ class ChaosClient:
             sent.outcome, sent.id = "ok", ack["id"]
         else:
             sent.outcome = f"error:{ack.get('error')}"
+            sent.error_acks += 1
         self.stats.acks[sent.outcome.split(":")[0]] += 1
+
+    async def send_until_answered(self, sent: Sent, deadline: float) -> None:
+        """Send, and after a lost ack or a server failure send again with the same client_id
+        (as the browser does), until an ok or a definite refusal, or the deadline."""
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                await asyncio.wait_for(self.ready.wait(), max(0.1, deadline - loop.time()))
+            except TimeoutError:
+                return
+            await self.send(sent)
+            retry = sent.outcome in ("lost", "error:internal", "error:rate_limited")
+            if not retry or loop.time() >= deadline:
+                return
+            await asyncio.sleep(0.3)
 
     def drop(self) -> None:
         """Cut the connection abruptly (the client reconnects by itself)."""
@@ -337,16 +359,26 @@ async def all_ready(clients: list[ChaosClient], timeout: float) -> None:
 
 
 async def send_burst(
-    clients: list[ChaosClient], messages: int, rate: float, tag: str
+    clients: list[ChaosClient],
+    messages: int,
+    rate: float,
+    tag: str,
+    retry: bool = False,
+    retry_for: float = 120.0,
 ) -> list[Sent]:
     """``messages`` chat messages at ``rate``/s in total, round robin over the clients (open
-    loop; a client that is not connected at its turn waits for its connection)."""
+    loop; a client that is not connected at its turn waits for its connection). With
+    ``retry``, a message whose ack was lost or failed is sent again (same client_id) for
+    up to ``retry_for`` seconds."""
     loop = asyncio.get_running_loop()
     sent: list[Sent] = []
     tasks: list[asyncio.Task[None]] = []
     start = loop.time()
 
     async def one(client: ChaosClient, record: Sent) -> None:
+        if retry:
+            await client.send_until_answered(record, loop.time() + retry_for)
+            return
         try:
             await asyncio.wait_for(client.ready.wait(), 60)
         except TimeoutError:
@@ -369,6 +401,8 @@ async def send_burst(
 @dataclass
 class Verdict:
     messages: int
+    attempts: int
+    error_acks_seen: int
     acked_ok: int
     acked_error: int
     lost_acks: int  # no ack: the connection went away (shown to nobody or to everybody)
@@ -421,6 +455,8 @@ def judge(clients: list[ChaosClient], sent: list[Sent], stats: Stats) -> Verdict
         stored_twice += sum(n - 1 for n in counts.values() if n > 1)
     return Verdict(
         messages=len(sent),
+        attempts=sum(s.attempts for s in sent),
+        error_acks_seen=sum(s.error_acks for s in sent),
         acked_ok=len(ok),
         acked_error=len(refused),
         lost_acks=len(lost),

@@ -27,6 +27,7 @@ from twinspace.errors import DomainError, Unauthorized
 from twinspace.files import sweep_orphans
 from twinspace.i18n import N_
 from twinspace.monitoring import health, metrics
+from twinspace.realtime import nodes
 from twinspace.realtime.handlers import register_handlers
 from twinspace.realtime.models import LiveSocket
 from twinspace.realtime.server import create_sio, make_publisher
@@ -141,6 +142,9 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
     if hasattr(sio.manager, "metrics"):
         sio.manager.metrics = app_metrics
     db.on_commit = make_publisher(sio, app_metrics)
+    node_id = nodes.new_node_id()
+    if settings.redis_url:  # several processes share the database
+        nodes.prefix_socket_ids(sio, node_id)
     register_handlers(rt)
 
     @asynccontextmanager
@@ -155,8 +159,17 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
             await uow.session.execute(gone)
         purger = asyncio.create_task(_purge_daily(rt))
         app.state.redis_probe = health.redis_probe(settings.redis_url)
+        heartbeat = (
+            asyncio.create_task(nodes.run_heartbeat(rt, node_id)) if settings.redis_url else None
+        )
         yield
         purger.cancel()
+        if heartbeat is not None:
+            heartbeat.cancel()
+            try:
+                await nodes.forget_node(rt, node_id)
+            except Exception:
+                log.exception("removing this node's sockets failed")
         if app.state.redis_probe is not None:
             await app.state.redis_probe.aclose()
         await db.dispose()

@@ -50,6 +50,7 @@ class Settings:
     login_window_seconds: int = 900
     password_hash_concurrency: int = 2
     socket_transports: tuple[str, ...] = ("polling", "websocket")  # "websocket": no polling
+    node_heartbeat_seconds: float = 10.0  # with Redis: liveness of each server process
     frontend_dir: Path = field(default=FRONTEND_DIR)
 
     @classmethod
@@ -76,6 +77,9 @@ class Settings:
         )
         if transports:
             values["socket_transports"] = transports
+        heartbeat = _env("NODE_HEARTBEAT_SECONDS")
+        if heartbeat is not None:
+            values["node_heartbeat_seconds"] = float(heartbeat)
         for name, conv in (
             ("LOGIN_ACCOUNT_LIMIT", "login_account_limit"),
             ("LOGIN_ADDRESS_LIMIT", "login_address_limit"),
