@@ -355,6 +355,11 @@ def start_twinspace(
     }
     if redis_url:
         env["TWINSPACE_REDIS_URL"] = redis_url
+    if args.pg_cluster is not None:  # a fresh database on the benchmark's own PostgreSQL
+        database = name.replace("-", "_")
+        args.pg_cluster.psql(f"CREATE DATABASE {database}")
+        env["TWINSPACE_DATABASE_URL"] = args.pg_cluster.url(database)
+        name += "-pg"
     if args.no_gc_freeze:
         env["TWINSPACE_GC_FREEZE"] = "0"
     readers = args.clients - args.senders
@@ -743,6 +748,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--no-gc-freeze", action="store_true", help="TwinSpace without gc.freeze() at start-up"
     )
+    parser.add_argument(
+        "--postgresql",
+        action="store_true",
+        help="TwinSpace on a PostgreSQL cluster of its own (tests/pgcluster.py), not SQLite",
+    )
     parser.add_argument("--no-pin", action="store_true", help="do not pin with taskset")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (server logs)")
@@ -762,6 +772,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.sched_setaffinity(0, {CLIENT_CPU})
     log(f"load generator pid {os.getpid()} on CPU {affinity(0)}" + ("" if pin else " (unpinned)"))
     work_dir = Path(tempfile.mkdtemp(prefix="chat-fanout-"))
+    args.pg_cluster = None
+    if args.postgresql:
+        sys.path.insert(0, str(REPO_DIR))
+        from tests.pgcluster import PgCluster
+
+        args.pg_cluster = PgCluster.start(durable=True)
     starters = STARTERS
     names = args.only or list(STARTERS)
     results: list[Result] = []
@@ -773,6 +789,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         log(f"benchmark failed: {err}")
         return 1
     finally:
+        if args.pg_cluster is not None:
+            args.pg_cluster.stop()
         if args.keep:
             log(f"server logs kept in {work_dir}")
         else:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import random
 import secrets
 import time
 from collections import Counter
@@ -33,6 +34,11 @@ from twinspace.spaces.models import Membership
 
 SPACE_ID = 1
 CALL_TIMEOUT = 10.0
+RECONNECT_FIRST, RECONNECT_MAX = 0.2, 5.0  # seconds
+# Two processes publish events of one room in either order: a gap usually fills by itself
+# within milliseconds, so wait a moment before asking the server (30 members asking at once
+# for every swapped pair would multiply the load).
+GAP_WAIT = 0.5
 
 
 class Lost(Exception):
@@ -153,7 +159,9 @@ class ChaosClient:
             self.stats.reconnects += 1
             self.server_index += 1  # try the next server
             attempt += 1
-            await asyncio.sleep(min(0.05 * attempt, 1.0))
+            # like socket.io-client: growing delay with jitter, so a crowd does not stampede
+            delay = min(RECONNECT_MAX, RECONNECT_FIRST * 2 ** (attempt - 1))
+            await asyncio.sleep(delay * random.uniform(0.5, 1.5))
 
     async def _connect(self, base_url: str) -> None:
         ws_url = base_url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
@@ -253,8 +261,13 @@ class ChaosClient:
         ):
             self.stats.live_copies += 1
             self._apply(payload)
-            if payload["id"] > self.last:  # a gap below this id: fetch it, in order
-                self._schedule_catch_up()
+            if payload["id"] > self.last:  # a gap below this id: it may still come live
+                event_id = payload["id"]
+                asyncio.get_running_loop().call_later(GAP_WAIT, self._check_gap, event_id)
+
+    def _check_gap(self, event_id: int) -> None:
+        if self.last < event_id and self.ws is not None:  # still missing: fetch it, in order
+            self._schedule_catch_up()
 
     def _apply(self, envelope: dict[str, Any]) -> None:
         if envelope.get("type") != "chat.message":

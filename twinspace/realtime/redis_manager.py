@@ -18,9 +18,19 @@ from typing import Any
 import socketio
 from redis import asyncio as aioredis
 from redis.asyncio.client import PubSub
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 
 log = logging.getLogger(__name__)
-REDIS_OPTIONS = {"socket_connect_timeout": 2, "socket_keepalive": True, "health_check_interval": 15}
+# Fail fast while Redis is down (redis-py would otherwise retry with growing sleeps): an
+# event that cannot be published is recovered by catch-up, but an ack held back for seconds
+# looks like a lost message to the sender.
+REDIS_OPTIONS = {
+    "socket_connect_timeout": 1,
+    "socket_keepalive": True,
+    "health_check_interval": 15,
+    "retry": Retry(NoBackoff(), 1),
+}
 MAX_RETRY_SLEEP = 5.0
 
 
@@ -38,6 +48,7 @@ class ReportingPubSub(PubSub):
 class TwinSpaceRedisManager(socketio.AsyncRedisManager):
     def __init__(self, url: str, **kwargs: Any) -> None:
         super().__init__(url, redis_options=dict(REDIS_OPTIONS), **kwargs)
+        self.publish_attempts = 1
         self.metrics: Any = None  # twinspace.monitoring.metrics.Metrics, set by create_app
         self.subscriptions = 0
         self._tasks: set[asyncio.Task[None]] = set()
@@ -47,7 +58,7 @@ class TwinSpaceRedisManager(socketio.AsyncRedisManager):
             self.metrics.redis_errors.labels(operation).inc()
 
     async def _publish(self, data: Any) -> Any:
-        for attempt in (1, 2):
+        for attempt in range(1, self.publish_attempts + 1):
             try:
                 if not self.connected:
                     self._redis_connect()
