@@ -185,6 +185,15 @@ class Server:
     reader_cookies: list[str]  # Cookie header per reading socket (empty: anonymous)
     sender_cookies: list[str]  # Cookie header per sending socket (empty: anonymous)
     cpus: str
+    more: list[tuple[int, int]] = field(default_factory=list)  # (pid, port) of more processes
+
+    @property
+    def pids(self) -> list[int]:
+        return [self.pid, *(pid for pid, _ in self.more)]
+
+    @property
+    def ports(self) -> list[int]:
+        return [self.port, *(port for _, port in self.more)]
 
 
 def free_port() -> int:
@@ -215,8 +224,9 @@ class Snapshot:
     machine_ticks: int
 
     @classmethod
-    def take(cls, pid: int) -> Snapshot:
-        return cls(time.perf_counter(), cpu_ticks(pid), time.process_time(), machine_busy_ticks())
+    def take(cls, pids: Sequence[int]) -> Snapshot:
+        ticks = sum(cpu_ticks(pid) for pid in pids)
+        return cls(time.perf_counter(), ticks, time.process_time(), machine_busy_ticks())
 
 
 def rss_kib(pid: int) -> int:
@@ -307,13 +317,51 @@ def run_step(cmd: Sequence[str], env: dict[str, str], what: str) -> str:
 
 
 @contextlib.contextmanager
-def start_twinspace(work_dir: Path, pin: bool, args: argparse.Namespace) -> Iterator[Server]:
+def redis_server(work_dir: Path) -> Iterator[str]:
+    """A redis-server of our own on a free loopback port (not pinned: it is the broker)."""
+    port = free_port()
+    cmd = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
+    cmd += ["--appendonly", "no"]
+    with server_process(cmd, clean_env(), port, work_dir / "redis.log"):
+        yield f"redis://127.0.0.1:{port}/0"
+
+
+@contextlib.contextmanager
+def start_twinspace_redis(work_dir: Path, pin: bool, args: argparse.Namespace) -> Iterator[Server]:
+    """Two TwinSpace processes sharing the database and a Redis, both on the server CPU:
+    the clients alternate between them, so half of every room is on the other process."""
+    with (
+        redis_server(work_dir) as url,
+        start_twinspace(work_dir, pin, args, processes=2, redis_url=url) as server,
+    ):
+        yield server
+
+
+@contextlib.contextmanager
+def start_twinspace(
+    work_dir: Path,
+    pin: bool,
+    args: argparse.Namespace,
+    processes: int = 1,
+    redis_url: str | None = None,
+) -> Iterator[Server]:
     """Seed a fresh demo installation plus benchmark accounts, serve it, log everyone in."""
+    name = "twinspace" if processes == 1 else f"twinspace-{processes}p-redis"
+    var_dir = work_dir / f"{name}-var"
     env = clean_env() | {
-        "TWINSPACE_VAR_DIR": str(work_dir / "twinspace-var"),
+        "TWINSPACE_VAR_DIR": str(var_dir),
         "TWINSPACE_LOGIN_ACCOUNT_LIMIT": "1000",
         "TWINSPACE_LOGIN_ADDRESS_LIMIT": "100000",
     }
+    if redis_url:
+        env["TWINSPACE_REDIS_URL"] = redis_url
+    if args.pg_cluster is not None:  # a fresh database on the benchmark's own PostgreSQL
+        database = name.replace("-", "_")
+        args.pg_cluster.psql(f"CREATE DATABASE {database}")
+        env["TWINSPACE_DATABASE_URL"] = args.pg_cluster.url(database)
+        name += "-pg"
+    if args.no_gc_freeze:
+        env["TWINSPACE_GC_FREEZE"] = "0"
     readers = args.clients - args.senders
     run_step([*twinspace_command(), "demo"], env, "twinspace demo")
     made = json.loads(
@@ -330,9 +378,15 @@ def start_twinspace(work_dir: Path, pin: bool, args: argparse.Namespace) -> Iter
             "seeding benchmark accounts",
         )
     )
-    port = free_port()
-    cmd = [*pin_prefix(pin), *twinspace_command(), "serve", "--port", str(port)]
-    with server_process([*cmd, "--log-level", "warning"], env, port, work_dir / "ts.log") as proc:
+    with contextlib.ExitStack() as stack:
+        procs = []
+        for n in range(processes):
+            port = free_port()
+            cmd = [*pin_prefix(pin), *twinspace_command(), "serve", "--port", str(port)]
+            cmd += ["--log-level", "warning"]
+            proc = stack.enter_context(server_process(cmd, env, port, work_dir / f"{name}-{n}.log"))
+            procs.append((proc.pid, port))
+        port = procs[0][1]
         base = f"http://127.0.0.1:{port}"
         started = time.perf_counter()
         with ThreadPoolExecutor(4) as pool:  # each login is an Argon2 check on the server
@@ -343,7 +397,8 @@ def start_twinspace(work_dir: Path, pin: bool, args: argparse.Namespace) -> Iter
             f"{time.perf_counter() - started:.1f} s"
         )
         reader_cookies = [pupils[i // args.sockets_per_account] for i in range(readers)]
-        yield Server("twinspace", proc.pid, port, reader_cookies, teachers, affinity(proc.pid))
+        pid = procs[0][0]
+        yield Server(name, pid, port, reader_cookies, teachers, affinity(pid), procs[1:])
 
 
 @contextlib.contextmanager
@@ -352,6 +407,9 @@ def start_bare(work_dir: Path, pin: bool, args: argparse.Namespace) -> Iterator[
     cmd = [*pin_prefix(pin), sys.executable, str(BENCH_DIR / "bare_server.py"), "--port", str(port)]
     with server_process(cmd, clean_env(), port, work_dir / "bare.log") as proc:
         yield Server("bare", proc.pid, port, [], [], affinity(proc.pid))
+
+
+STARTERS = {"bare": start_bare, "twinspace": start_twinspace, "redis": start_twinspace_redis}
 
 
 def affinity(pid: int) -> str:
@@ -452,11 +510,13 @@ async def loop_lag() -> float:
 
 
 async def run_load(server: Server, args: argparse.Namespace) -> Result:
-    ws_url = f"ws://127.0.0.1:{server.port}/socket.io/?EIO=4&transport=websocket"
+    ws_urls = [
+        f"ws://127.0.0.1:{port}/socket.io/?EIO=4&transport=websocket" for port in server.ports
+    ]
     deliveries = Deliveries()
     clients = [SioClient(deliveries) for _ in range(args.clients)]
     senders = clients[: args.senders]
-    rss_idle = rss_kib(server.pid)
+    rss_idle = sum(rss_kib(pid) for pid in server.pids)
     gate = asyncio.Semaphore(args.connect_concurrency)
 
     async def join(index: int, client: SioClient) -> None:
@@ -465,7 +525,8 @@ async def run_load(server: Server, args: argparse.Namespace) -> Result:
         else:
             cookie = server.reader_cookies[index - args.senders] if server.reader_cookies else None
         async with gate:
-            await client.connect(ws_url, cookie, args.deflate)
+            # several processes: alternate, so most recipients are on another process
+            await client.connect(ws_urls[index % len(ws_urls)], cookie, args.deflate)
             ack = await asyncio.wait_for(await client.call("join", {"room": ROOM}), 20)
         if not isinstance(ack, dict) or not ack.get("ok"):
             raise BenchError(f"join refused: {ack!r}")
@@ -487,15 +548,15 @@ async def run_load(server: Server, args: argparse.Namespace) -> Result:
 
         log(f"[{server.name}] measuring {args.seconds:g} s at {args.rate:g} msg/s")
         lag = asyncio.create_task(loop_lag())
-        before = Snapshot.take(server.pid)
+        before = Snapshot.take(server.pids)
         sent = await send_phase(senders, args.rate, args.seconds, "M", args.text_bytes)
-        after = Snapshot.take(server.pid)
+        after = Snapshot.take(server.pids)
         lag.cancel()
         max_lag = await lag
         expected = len(sent) * len(clients)
         await wait_until(lambda: len(deliveries.latencies) >= expected, args.drain)
         await wait_until(lambda: all(s.ack.done() for s in sent), 2)
-        rss_end = rss_kib(server.pid)
+        rss_end = sum(rss_kib(pid) for pid in server.pids)
     finally:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(asyncio.gather(*(c.close() for c in clients)), 15)
@@ -630,15 +691,19 @@ def report(results: list[Result], args: argparse.Namespace) -> str:
     for row in [header, ["-" * w for w in widths], *rows]:
         lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
     by_name = {r.server: r for r in results}
-    if "twinspace" in by_name and "bare" in by_name:
-        ts, bare = by_name["twinspace"], by_name["bare"]
-        lines += [
-            "",
-            "TwinSpace / bare: "
-            f"delivered/s {ratio(ts.delivered_per_s, bare.delivered_per_s)}, "
-            f"p50 {ratio(ts.p50_ms, bare.p50_ms)}, p99 {ratio(ts.p99_ms, bare.p99_ms)}, "
-            f"CPU per delivery {ratio(ts.server_us_per_delivery, bare.server_us_per_delivery)}",
-        ]
+    if "bare" in by_name:
+        bare = by_name["bare"]
+        for ts in results:
+            if ts.server == "bare":
+                continue
+            lines += [
+                "",
+                f"{ts.server} / bare: "
+                f"delivered/s {ratio(ts.delivered_per_s, bare.delivered_per_s)}, "
+                f"p50 {ratio(ts.p50_ms, bare.p50_ms)}, p99 {ratio(ts.p99_ms, bare.p99_ms)}, "
+                f"CPU per delivery "
+                f"{ratio(ts.server_us_per_delivery, bare.server_us_per_delivery)}",
+            ]
     for r in results:
         if r.client_cpu_pct > 85:
             lines.append(f"WARNING: load generator at {r.client_cpu_pct:.0f} % CPU ({r.server})")
@@ -677,7 +742,17 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--deflate", action="store_true", help="offer permessage-deflate, as browsers do"
     )
-    parser.add_argument("--only", choices=("bare", "twinspace"), help="run one server only")
+    parser.add_argument(
+        "--only", choices=tuple(STARTERS), action="append", help="run these servers only"
+    )
+    parser.add_argument(
+        "--no-gc-freeze", action="store_true", help="TwinSpace without gc.freeze() at start-up"
+    )
+    parser.add_argument(
+        "--postgresql",
+        action="store_true",
+        help="TwinSpace on a PostgreSQL cluster of its own (tests/pgcluster.py), not SQLite",
+    )
     parser.add_argument("--no-pin", action="store_true", help="do not pin with taskset")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (server logs)")
@@ -697,8 +772,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.sched_setaffinity(0, {CLIENT_CPU})
     log(f"load generator pid {os.getpid()} on CPU {affinity(0)}" + ("" if pin else " (unpinned)"))
     work_dir = Path(tempfile.mkdtemp(prefix="chat-fanout-"))
-    starters = {"bare": start_bare, "twinspace": start_twinspace}
-    names = [args.only] if args.only else ["bare", "twinspace"]
+    args.pg_cluster = None
+    if args.postgresql:
+        sys.path.insert(0, str(REPO_DIR))
+        from tests.pgcluster import PgCluster
+
+        args.pg_cluster = PgCluster.start(durable=True)
+    starters = STARTERS
+    names = args.only or list(STARTERS)
     results: list[Result] = []
     try:
         for name in names:
@@ -708,6 +789,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         log(f"benchmark failed: {err}")
         return 1
     finally:
+        if args.pg_cluster is not None:
+            args.pg_cluster.stop()
         if args.keep:
             log(f"server logs kept in {work_dir}")
         else:

@@ -13,6 +13,7 @@ from pycrdt import Doc, Text
 from sqlalchemy import func, select
 
 from tests.conftest import ROLE_USERS, RunningServer, start_server, stop_server
+from tests.support import LiveClient, api_login
 from tests.wiki_helpers import EMPTY_UPDATE, Editor, make_wiki, room_of, wire
 from twinspace.errors import DomainError
 from twinspace.permissions import (
@@ -25,6 +26,7 @@ from twinspace.permissions import (
     may_edit_wiki,
 )
 from twinspace.tools.wiki import crdt, revisions, store
+from twinspace.tools.wiki import tool as wiki_tool
 from twinspace.tools.wiki.models import WikiPage, WikiRevision, WikiUpdate
 
 
@@ -227,7 +229,8 @@ async def test_bad_updates_are_refused_with_an_error_and_never_stored(
     async with server.runtime.db.read() as session:
         page = await session.get(WikiPage, ids["page_id"])
         assert page.seq == 0 and page.size == 0
-        assert not list(await session.scalars(select(WikiUpdate.id)))
+        stored = await session.scalars(select(WikiUpdate.id).where(WikiUpdate.page_id == page.id))
+        assert not list(stored)
 
 
 async def test_cursors_carry_server_names_and_go_away_with_the_socket(
@@ -327,8 +330,12 @@ async def test_revisions_after_a_pause_named_diff_and_restore(
     assert restored.json()["revision"]["number"] == 4
     event = await lea.live.wait_for(lambda e: e["type"] == "wiki.restored")
     assert event["data"]["restored_from"] == 1
-    await lea.sync()
+    async with server.runtime.db.read() as session:
+        seq = (await session.get(WikiPage, ids["page_id"])).seq
+    await lea.sync()  # after the restore Léa's document holds deletions the server has too
     assert lea.value() == "The Rhône flows south.\n" == await _stored_text(server, ids["page_id"])
+    async with server.runtime.db.read() as session:
+        assert (await session.get(WikiPage, ids["page_id"])).seq == seq  # nothing new stored
     async with server.runtime.db.read() as session:
         last = await session.scalar(
             select(WikiRevision).where(
@@ -336,6 +343,20 @@ async def test_revisions_after_a_pause_named_diff_and_restore(
             )
         )
         assert last.reason == "restore" and last.restored_from == 1
+
+    # long histories come 50 at a time, newest first (here 2)
+    monkeypatch.setattr(wiki_tool, "REVISIONS_PAGE", 2)
+    first = (await lea_http.post(cmd + "revisions.list", json={"page_id": ids["page_id"]})).json()
+    assert [r["number"] for r in first["revisions"]] == [4, 3] and first["more"] is True
+    older = await lea_http.post(
+        cmd + "revisions.list", json={"page_id": ids["page_id"], "before": 3}
+    )
+    assert [r["number"] for r in older.json()["revisions"]] == [2, 1]
+    assert older.json()["more"] is False
+    listing = await lea_http.get(
+        f"/spaces/1/widgets/{ids['widget_id']}/wiki/{ids['page_id']}/revisions"
+    )
+    assert "revisions?before=3" in listing.text
 
     # the pages without JavaScript: the list, a revision with its differences
     page = await anne_http.get(
@@ -354,10 +375,19 @@ async def test_pages_titles_links_and_the_page_without_javascript(
     anne_http, lea_http, paul_http = await login("anne"), await login("lea"), await login("paul")
     ids = await make_wiki(anne_http)
     cmd = f"/api/v1/spaces/1/widgets/{ids['widget_id']}/"
-    created = await lea_http.post(cmd + "page.create", json={"title": "  Our   herons "})
+    created = await lea_http.post(
+        cmd + "page.create", json={"title": "  Our   herons ", "text": "<b>Grey</b> herons"}
+    )
     assert created.status_code == 200, created.text
     heron = created.json()["page"]
     assert heron["title"] == "Our herons"
+    first = await lea_http.post(cmd + "page.show", json={"page_id": heron["id"]})
+    assert first.json()["text"] == "<b>Grey</b> herons\n"  # plain text, never HTML
+    assert "&lt;b&gt;Grey&lt;/b&gt; herons" in first.json()["html"]
+    history = await lea_http.post(cmd + "revisions.list", json={"page_id": heron["id"]})
+    assert [(r["number"], r["reason"], r["authors"]) for r in history.json()["revisions"]] == [
+        (1, "first", ["Léa"])
+    ]
     twice = await lea_http.post(cmd + "page.create", json={"title": "our HERONS"})
     assert twice.status_code == 409
     assert (await paul_http.post(cmd + "page.create", json={"title": "Visitor"})).status_code == 403
@@ -454,3 +484,33 @@ def test_restore_merges_with_concurrent_typing() -> None:
     assert str(server.get("text", type=Text)) == str(pupil.get("text", type=Text))
     assert "typed meanwhile" in str(pupil.get("text", type=Text))
     assert "old text" in str(pupil.get("text", type=Text))
+
+
+async def test_two_server_processes_over_redis_relay_every_update(redis_url, spawn_server):
+    """Editors on two processes: what one process stores reaches the other's clients."""
+    url_a = spawn_server(TWINSPACE_REDIS_URL=redis_url)
+    url_b = spawn_server(TWINSPACE_REDIS_URL=redis_url)
+    anne_http, lea_http = await api_login(url_a, "anne"), await api_login(url_b, "lea")
+    sockets: list[LiveClient] = []
+
+    async def editor(url: str, http, name: str) -> Editor:
+        live = await LiveClient().connect(url, http.cookies["ts_session"])
+        sockets.append(live)
+        joined = Editor(live, ids, name)
+        await joined.join()
+        return joined
+
+    try:
+        ids = await make_wiki(anne_http)
+        anne, lea = await editor(url_a, anne_http, "anne"), await editor(url_b, lea_http, "lea")
+        await asyncio.gather(_type_randomly(anne, 7, 15), _type_randomly(lea, 8, 15))
+        stored = await editor(url_a, anne_http, "reader")  # what the database holds
+        for one in (anne, lea):
+            await one.wait_text(stored.value())
+        assert "anne:" in stored.value() and "lea:" in stored.value()
+        assert len(lea.received) >= 15 and len(anne.received) >= 15  # at least once
+    finally:
+        for live in sockets:
+            await live.close()
+        for http in (anne_http, lea_http):
+            await http.aclose()

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections.abc import Callable
 from typing import Any
 
 import httpx
-from pycrdt import Doc, Text
+from pycrdt import Doc, Text, merge_updates
 
 from tests.support import LiveClient
 
@@ -47,7 +48,24 @@ class Editor:
         self.text = self.doc.get("text", type=Text)
         self.received: list[bytes] = []
         self.changed = asyncio.Event()
+        self._local: list[bytes] | None = None
+        self.doc.observe(self._on_transaction)
         self.attach(live)
+
+    def _on_transaction(self, event: Any) -> None:
+        if self._local is not None:  # a local edit (remote updates are applied outside)
+            self._local.append(event.update)
+
+    def write(self, change: Callable[[Text], None]) -> bytes:
+        """Change the text locally; the update of that transaction alone (like Yjs's "update"
+        event: ``get_update(state)`` would carry the document's whole delete set)."""
+        self._local = []
+        try:
+            with self.doc.transaction():
+                change(self.text)
+        finally:
+            updates, self._local = self._local, None
+        return updates[0] if len(updates) == 1 else merge_updates(*updates)
 
     def attach(self, live: LiveClient) -> None:
         self.live = live
@@ -73,8 +91,10 @@ class Editor:
         assert ack["ok"], ack
         self.doc.apply_update(ack["update"])
         mine = self.doc.get_update(ack["state_vector"])
-        if mine != EMPTY_UPDATE:
-            sent = await self.send(mine)
+        if mine != EMPTY_UPDATE:  # it always holds the delete set: the server sorts it out
+            sent = await self.live.call(
+                "wiki:update", {**wire(self.ids), "update": mine, "catchup": True}
+            )
             assert sent["ok"], sent
         self.changed.set()
         return ack
@@ -84,7 +104,6 @@ class Editor:
 
     def local_edit(self, rng: random.Random) -> bytes:
         """Insert a word at a random place, or now and then delete a little: the update."""
-        before = self.doc.get_state()
         value = self.value()
         length = len(value)
 
@@ -93,11 +112,17 @@ class Editor:
 
         if length > 10 and rng.random() < 0.25:
             start = rng.randrange(length - 3)
-            del self.text[offset(start) : offset(start + rng.randint(1, 3))]
+            end = start + rng.randint(1, 3)
+
+            def change(text: Text) -> None:
+                del text[offset(start) : offset(end)]
         else:
-            at = offset(rng.randint(0, length))
-            self.text.insert(at, f"{self.name}:{rng.choice(WORDS)} ")
-        return self.doc.get_update(before)
+            at, words = offset(rng.randint(0, length)), f"{self.name}:{rng.choice(WORDS)} "
+
+            def change(text: Text) -> None:
+                text.insert(at, words)
+
+        return self.write(change)
 
     async def edit(self, rng: random.Random) -> None:
         ack = await self.send(self.local_edit(rng))

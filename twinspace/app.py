@@ -26,11 +26,13 @@ from twinspace.db import Database, utcnow
 from twinspace.errors import DomainError, Unauthorized
 from twinspace.files import sweep_orphans
 from twinspace.i18n import N_
+from twinspace.monitoring import health, metrics
 from twinspace.network import api as network_api
 from twinspace.network import views_people as network_people
 from twinspace.network import views_projects as network_projects
 from twinspace.notifications import views as notifications_views
 from twinspace.people.routes import routes as people_routes
+from twinspace.realtime import nodes
 from twinspace.realtime.handlers import register_handlers
 from twinspace.realtime.models import LiveSocket
 from twinspace.realtime.server import create_sio, make_publisher
@@ -140,7 +142,14 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
         storage=LocalStorage(settings.media_dir),
         sio=sio,
     )
-    db.on_commit = make_publisher(sio)
+    app_metrics = metrics.Metrics(sio)
+    app_metrics.watch_database(db.engine)
+    if hasattr(sio.manager, "metrics"):
+        sio.manager.metrics = app_metrics
+    db.on_commit = make_publisher(sio, app_metrics)
+    node_id = nodes.new_node_id()
+    if settings.redis_url:  # several processes share the database
+        nodes.prefix_socket_ids(sio, node_id)
     register_handlers(rt)
 
     @asynccontextmanager
@@ -154,8 +163,20 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
             await uow.session.execute(stale)
             await uow.session.execute(gone)
         purger = asyncio.create_task(_purge_daily(rt))
+        app.state.redis_probe = health.redis_probe(settings.redis_url)
+        heartbeat = (
+            asyncio.create_task(nodes.run_heartbeat(rt, node_id)) if settings.redis_url else None
+        )
         yield
         purger.cancel()
+        if heartbeat is not None:
+            heartbeat.cancel()
+            try:
+                await nodes.forget_node(rt, node_id)
+            except Exception:
+                log.exception("removing this node's sockets failed")
+        if app.state.redis_probe is not None:
+            await app.state.redis_probe.aclose()
         await db.dispose()
 
     static_dir = settings.frontend_dir / "static"
@@ -176,6 +197,8 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
             *[route for tool in all_tools() for route in tool.routes()],  # before the generic
             *pages_views.routes,  # POST /spaces/{id}/widgets/{widget}/{command} would catch them
             *pages_api.routes,
+            *health.routes,
+            *metrics.routes,
             Mount("/static", StaticFiles(directory=static_dir, check_dir=False), name="static"),
         ],
         exception_handlers={
@@ -186,6 +209,9 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
         lifespan=lifespan,
     )
     app.state.runtime = rt
+    app.state.metrics = app_metrics
+    app.state.migration_heads = health.migration_heads(settings.database_url)
+    app.state.redis_probe = None
     app.state.templates = Jinja2Templates(env=template_environment(settings))
     app.state.assets_built = (static_dir / "build" / "app.js").exists()
     wrapped = RequestContextMiddleware(app, secure_cookies=settings.secure_cookies)

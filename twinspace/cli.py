@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
+import os
 import sys
 
 from twinspace.settings import Settings
@@ -48,11 +50,30 @@ def cmd_migrate(settings: Settings) -> None:
     upgrade(settings.database_url)
 
 
+def _freeze_heap() -> None:
+    """Move everything allocated at start-up out of the garbage collector's reach: full
+    collections over it caused a periodic p99 stall in the fan-out (bench/README.md).
+    TWINSPACE_GC_FREEZE=0 turns it off (to measure the difference)."""
+    if os.environ.get("TWINSPACE_GC_FREEZE", "1") != "0":
+        gc.collect()
+        gc.freeze()
+
+
+def serve_app():  # uvicorn's factory in each worker process of `serve --workers N`
+    from twinspace.app import create_app
+
+    app = create_app(Settings.from_env())
+    _freeze_heap()
+    return app
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     import uvicorn
 
     from twinspace.app import create_app
 
+    if args.workers > 1 and not settings.redis_url:
+        sys.exit("twinspace serve --workers N needs TWINSPACE_REDIS_URL (processes share Redis)")
     cmd_migrate(settings)
     if args.demo:
         created = asyncio.run(_seed_demo(settings))
@@ -61,13 +82,21 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     print(f"TwinSpace is running on {url}", flush=True)
     if args.demo:
         print("Demo accounts:\n" + DEMO_ACCOUNTS, flush=True)
-    uvicorn.run(
-        create_app(settings),
-        host=args.host,
-        port=args.port,
-        log_level=args.log_level,
-        ws="websockets-sansio" if _has_sansio() else "auto",
-    )
+    options = {
+        "host": args.host,
+        "port": args.port,
+        "log_level": args.log_level,
+        "ws": "websockets-sansio" if _has_sansio() else "auto",
+    }
+    if args.workers > 1:
+        # the workers share one listening socket, so the requests of one long-polling
+        # client would land on different processes: websocket only
+        os.environ.setdefault("TWINSPACE_SOCKET_TRANSPORTS", "websocket")
+        uvicorn.run("twinspace.cli:serve_app", factory=True, workers=args.workers, **options)
+        return
+    app = create_app(settings)
+    _freeze_heap()
+    uvicorn.run(app, **options)
 
 
 def _has_sansio() -> bool:
@@ -89,6 +118,12 @@ def main(argv: list[str] | None = None) -> None:
         "--demo", action="store_true", help="create (once) and use the demo installation"
     )
     serve.add_argument("--log-level", default="info")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes sharing the port (needs TWINSPACE_REDIS_URL; websocket only)",
+    )
     sub.add_parser("migrate", help="apply database migrations")
     sub.add_parser("demo", help="create the demo installation (once)")
     sub.add_parser("purge-chat", help="delete chat history older than each TwinSpace keeps it")

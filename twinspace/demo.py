@@ -106,6 +106,24 @@ async def _demo_pages(
     corner = await page(Room.PUPILS, "Free talk", "anne")
     await tool(corner, "forum", "anne")
 
+    words = {  # a wiki the classes write together, live
+        "title": "River words",
+        "text": (
+            "Words we met while studying the Rhône and the Rhine, in three languages.\n"
+            "source — la source — die Quelle\n"
+            "bank — la rive — das Ufer\n"
+            "See also [[Animals of the rivers]]."
+        ),
+    }
+    wiki = await check_add_widget(uow, users["anne"], space, diary, "wiki", words, settings)
+    await run(
+        wiki.id,
+        "tom",
+        "page.create",
+        title="Animals of the rivers",
+        text="Heron (der Reiher, le héron): we saw one near the bridge in Köln.",
+    )
+
 
 async def ensure_demo(
     db: Database, passwords: PasswordService, settings: Settings | None = None

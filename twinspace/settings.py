@@ -49,6 +49,8 @@ class Settings:
     login_address_limit: int = 50
     login_window_seconds: int = 900
     password_hash_concurrency: int = 2
+    socket_transports: tuple[str, ...] = ("polling", "websocket")  # "websocket": no polling
+    node_heartbeat_seconds: float = 10.0  # with Redis: liveness of each server process
     frontend_dir: Path = field(default=FRONTEND_DIR)
 
     @classmethod
@@ -70,6 +72,14 @@ class Settings:
                 if t.strip()
             ),
         }
+        transports = tuple(
+            t.strip() for t in (_env("SOCKET_TRANSPORTS", "") or "").split(",") if t.strip()
+        )
+        if transports:
+            values["socket_transports"] = transports
+        heartbeat = _env("NODE_HEARTBEAT_SECONDS")
+        if heartbeat is not None:
+            values["node_heartbeat_seconds"] = float(heartbeat)
         for name, conv in (
             ("LOGIN_ACCOUNT_LIMIT", "login_account_limit"),
             ("LOGIN_ADDRESS_LIMIT", "login_address_limit"),

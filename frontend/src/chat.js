@@ -389,10 +389,17 @@ export function startChat(section) {
       else if (event.type === "chat.rejected") markRejected(data.message_id, data.reason);
     }
   });
+  // the server lost its Redis subscription for a moment: events may have been missed
+  socket.on("resync", () => { catchUp(); });
   socket.on("presence", (p) => { if (p.room === room) strip.show(p.users || []); });
   socket.on("typing", (p) => {
     if (p.room === room && p.user && p.user.id !== meId) typingNow.typing(p.user);
   });
+
+  let pendingSend = null;
+  const newClientId = () => (window.crypto && crypto.randomUUID
+    ? crypto.randomUUID()
+    : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`);
 
   if (form && textarea) {
     const typing = typingSender(textarea, () => {
@@ -409,7 +416,10 @@ export function startChat(section) {
       errorBox.textContent = "";
       sending = true;
       updateComposer();
-      const ack = await call(socket, "chat:send", { room, text });
+      // the same text sent again after a failed attempt keeps its id: stored at most once
+      if (!pendingSend || pendingSend.text !== text) pendingSend = { text, id: newClientId() };
+      const ack = await call(socket, "chat:send", { room, text, client_id: pendingSend.id });
+      if (ack.ok) pendingSend = null;
       sending = false;
       updateComposer();
       textarea.focus();

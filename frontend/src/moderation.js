@@ -202,6 +202,7 @@ export function startModeration(root) {
     if (wasConnected) bar.lost();
   });
   socket.on("event", (ev) => { if (ev.room === room) onEvent(ev); });
+  socket.on("resync", () => { reload(); }); // events may have been missed: read the queue again
 
   const DONE = { approve: "approved", reject: "rejected", hide: "hidden", dismiss_report: "dismissed" };
 

@@ -661,4 +661,8 @@ export function startPages(root) {
     if (wasConnected) bar.lost();
   });
   socket.on("event", receive);
+  // the server lost its Redis subscription for a moment: events may have been missed
+  socket.on("resync", () => {
+    for (const [name, state] of rooms) if (state.synced) catchUp(name);
+  });
 }

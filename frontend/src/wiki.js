@@ -151,9 +151,14 @@ export function startWiki(root) {
       if (!ack.ok) return false;
       Y.applyUpdate(doc, bytes(ack.update), "remote");
       frozen = ack.frozen;
+      // what we have and the server lacks (typed offline); it always carries our whole delete
+      // set, so the server stores it only if it changes something ("catchup")
       const missing = Y.encodeStateAsUpdate(doc, bytes(ack.state_vector));
       pending = [];
-      if (missing.length > 2) pending.push(missing); // an empty update is two bytes
+      if (missing.length > 2) { // an empty update is two bytes
+        const sent = await call(socket, "wiki:update", { ...ids, update: missing, catchup: true });
+        if (!sent.ok && (sent.error === "timeout" || sent.error === "rate_limited")) pending.push(missing);
+      }
       if (!synced) {
         synced = true;
         body.hidden = true;
@@ -187,6 +192,15 @@ export function startWiki(root) {
       status(fmt(t.revision, { n: data.revision }));
     } else if (event.type === "wiki.revision_saved") {
       status(fmt(t.revision, { n: data.revision }));
+    } else if (event.type === "wiki.page_deleted") {
+      frozen = true;
+      synced = false;
+      quill.enable(false);
+      root.dataset.editable = "false";
+      const note = document.getElementById("wiki-frozen-note");
+      note.textContent = t.deleted;
+      note.hidden = false;
+      announce(t.deleted);
     } else if (event.type === "wiki.page_renamed" && data.page && data.page.id === ids.page_id) {
       document.getElementById("wiki-title").textContent = data.page.title;
     }
@@ -281,8 +295,9 @@ export function startWiki(root) {
   onConnect(socket, async () => {
     const ack = await call(socket, "join", { room });
     if (!ack.ok) return;
-    await sync();
+    const caughtUp = await sync();
     if (awareness) sendAwareness([doc.clientID]);
+    if (wasConnected && caughtUp && !pending.length) status(t.saved);
     if (wasConnected && bar) {
       bar.className = "connection connection--ok";
       bar.textContent = t.back;

@@ -16,3 +16,14 @@ class LiveSocket(Base):
     sid: Mapped[str] = mapped_column(String(64), primary_key=True)
     session_id: Mapped[str] = mapped_column(String(64), index=True)
     connected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ServerNode(Base):
+    """A running server process (with Redis: several share the database). Its sockets' ids
+    start with ``<id>.``; when its heartbeat stops (SIGKILL, machine lost), the others remove
+    its sockets' rows, so presence and supervision stop counting people who are gone."""
+
+    __tablename__ = "server_nodes"
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

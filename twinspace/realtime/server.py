@@ -4,11 +4,15 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import socketio
 
+from twinspace.realtime.redis_manager import TwinSpaceRedisManager
 from twinspace.settings import Settings
+
+if TYPE_CHECKING:
+    from twinspace.monitoring.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -16,7 +20,7 @@ log = logging.getLogger(__name__)
 def create_sio(settings: Settings) -> socketio.AsyncServer:
     manager: socketio.AsyncManager | None = None
     if settings.redis_url:
-        manager = socketio.AsyncRedisManager(settings.redis_url)
+        manager = TwinSpaceRedisManager(settings.redis_url)
     return socketio.AsyncServer(
         async_mode="asgi",
         client_manager=manager,
@@ -24,10 +28,11 @@ def create_sio(settings: Settings) -> socketio.AsyncServer:
         max_http_buffer_size=settings.max_socket_payload,
         ping_interval=20,
         ping_timeout=20,
+        transports=list(settings.socket_transports),
     )
 
 
-def make_publisher(sio: socketio.AsyncServer):
+def make_publisher(sio: socketio.AsyncServer, metrics: Metrics | None = None):
     async def publish(events: list[dict[str, Any]]) -> None:
         """Emit committed events; a failure loses nothing: clients catch up from the database."""
         for envelope in events:
@@ -35,5 +40,8 @@ def make_publisher(sio: socketio.AsyncServer):
                 await sio.emit("event", envelope, to=envelope["room"])
             except Exception:  # the broker being down must not fail a committed write
                 log.exception("publishing %s#%s failed", envelope["room"], envelope["id"])
+            if metrics is not None:
+                metrics.events_published.inc()
+                metrics.observe_delivery(envelope, "local")
 
     return publish

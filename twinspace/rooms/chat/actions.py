@@ -50,11 +50,22 @@ def message_data(message: ChatMessage, author: User, role: Role) -> dict[str, ob
 
 
 async def check_send_message(
-    uow: UnitOfWork, room: ChatRoom, author: User, role: Role, text: object, max_length: int
+    uow: UnitOfWork,
+    room: ChatRoom,
+    author: User,
+    role: Role,
+    text: object,
+    max_length: int,
+    client_id: str | None = None,
 ) -> Event:
     text = clean_text(text, max_length)
     message = ChatMessage(
-        room_id=room.id, author_id=author.id, text=text, event_seq=0, created_at=utcnow()
+        room_id=room.id,
+        author_id=author.id,
+        text=text,
+        event_seq=0,
+        created_at=utcnow(),
+        client_id=client_id,
     )
     uow.session.add(message)
     await uow.session.flush()

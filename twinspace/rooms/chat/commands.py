@@ -72,9 +72,35 @@ async def matches_word_filter(call: ChatCall, text: str) -> bool:
     return any(re.search(rf"(?<!\w){re.escape(w.casefold())}(?!\w)", lowered) for w in words)
 
 
+CLIENT_ID_MAX = 64
+
+
+def clean_client_id(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not 1 <= len(value) <= CLIENT_ID_MAX:
+        raise Invalid(N_("'client_id' must be a text of 1 to 64 characters."))
+    return value
+
+
+def sent_ack(message: ChatMessage) -> dict[str, Any]:
+    if message.status == "held" or message.event_seq == 0:
+        return {"ok": True, "held": True, "message_id": message.id}
+    return {"ok": True, "id": message.event_seq}
+
+
 async def send(call: ChatCall, payload: dict[str, Any]) -> dict[str, Any]:
     user = call.actor()
     text = clean_text(payload.get("text"), call.settings.chat_text_max)
+    client_id = clean_client_id(payload.get("client_id"))
+    if client_id is not None:  # sent again after a lost ack: answer as the first time
+        earlier = await call.uow.session.scalar(
+            select(ChatMessage).where(
+                ChatMessage.author_id == user.id, ChatMessage.client_id == client_id
+            )
+        )
+        if earlier is not None:
+            return sent_ack(earlier)
     access_chat_post(
         call.viewer, call.space_facts, call.room_facts, await posting_state(call), call.now
     )
@@ -86,6 +112,7 @@ async def send(call: ChatCall, payload: dict[str, Any]) -> dict[str, Any]:
             event_seq=0,
             status="held",
             created_at=call.now,
+            client_id=client_id,
         )
         call.uow.session.add(held)
         await call.uow.session.flush()
@@ -98,7 +125,13 @@ async def send(call: ChatCall, payload: dict[str, Any]) -> dict[str, Any]:
         )
         return {"ok": True, "held": True, "message_id": held.id}
     event = await check_send_message(
-        call.uow, call.room, user, call.viewer.role, text, call.settings.chat_text_max
+        call.uow,
+        call.room,
+        user,
+        call.viewer.role,
+        text,
+        call.settings.chat_text_max,
+        client_id=client_id,
     )
     return {"ok": True, "id": event.seq}
 

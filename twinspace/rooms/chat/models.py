@@ -42,6 +42,9 @@ class ChatRoomMember(Base):
 
 class ChatMessage(Base):
     __tablename__ = "chat_messages"
+    __table_args__ = (
+        Index("ix_chat_messages_author_client", "author_id", "client_id", unique=True),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     room_id: Mapped[int] = mapped_column(
         ForeignKey("chat_rooms.id", ondelete="CASCADE"), index=True
@@ -53,6 +56,8 @@ class ChatMessage(Base):
     status: Mapped[str] = mapped_column(String(16), default="visible")
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # chosen by the sending client, so that sending again after a lost ack stores nothing new
+    client_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class ChatMessageEdit(Base):

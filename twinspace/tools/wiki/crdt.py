@@ -70,6 +70,14 @@ def delta(doc: Doc) -> Delta:
     return _text(doc).diff()
 
 
+def text_update(text: str) -> bytes:
+    """An update that writes plain text into an empty document (a new page's first text)."""
+    doc: Doc = Doc()
+    body = text if text.endswith("\n") else text + "\n"
+    _text(doc).insert(0, body)
+    return doc.get_update()
+
+
 def replace(doc: Doc, content: Delta) -> bytes:
     """Make ``doc`` hold ``content`` (restoring a revision); returns the update that does it,
     which merges with whatever others type meanwhile."""

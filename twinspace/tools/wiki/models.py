@@ -66,7 +66,7 @@ class WikiRevision(Base):
     number: Mapped[int] = mapped_column(Integer)
     seq: Mapped[int] = mapped_column(Integer)  # the page's updates it contains
     name: Mapped[str] = mapped_column(String(100), default="")  # given by a member, or empty
-    reason: Mapped[str] = mapped_column(String(20))  # idle | interval | named | restore
+    reason: Mapped[str] = mapped_column(String(20))  # first | idle | interval | named | restore
     restored_from: Mapped[int | None] = mapped_column(Integer, nullable=True)
     state: Mapped[bytes] = mapped_column(LargeBinary)
     text: Mapped[str] = mapped_column(Text, default="")

@@ -2,14 +2,18 @@
 
 - ``wiki:sync`` {space_id, widget_id, page_id, state_vector} -> {ok, update, state_vector,
   frozen, may_edit}: what the caller lacks (catch-up after a reconnect or offline editing);
-- ``wiki:update`` {…, update} -> {ok, seq}: one CRDT update, stored (committed) before it is
-  relayed as ``wiki:update`` to the page's room, never for a caller who may not edit;
+- ``wiki:update`` {…, update, catchup?} -> {ok, seq, stored}: one CRDT update, stored
+  (committed) before it is relayed as ``wiki:update`` to the page's room, never for a caller
+  who may not edit; ``catchup: true`` (what a client sends after a sync) is stored only if it
+  changes the document;
 - ``wiki:awareness`` {…, update} -> {ok}: cursors, relayed and never stored; the server
   writes the name and colour itself, and says goodbye for a socket that goes away.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +21,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from twinspace.accounts.models import User
-from twinspace.db import UnitOfWork, utcnow
+from twinspace.db import Database, UnitOfWork, utcnow
 from twinspace.errors import Forbidden, Invalid, NotFound
 from twinspace.i18n import N_
 from twinspace.permissions import (
@@ -105,11 +109,22 @@ def _echo(target: Target, **extra: Any) -> dict[str, Any]:
     }
 
 
+_locks: dict[int, asyncio.Lock] = {}
+
+
+def _writer(db: Database) -> contextlib.AbstractAsyncContextManager[Any]:
+    """On SQLite (one writer at a time), this process's wiki updates queue on an asyncio lock
+    instead of in SQLite's busy handler, which sleeps up to 100 ms between tries."""
+    if not db.is_sqlite:
+        return contextlib.nullcontext()
+    return _locks.setdefault(id(db), asyncio.Lock())
+
+
 async def sync(rt: Runtime, sid: str, user: User | None, data: dict[str, Any]) -> dict[str, Any]:
     vector = _blob(data, "state_vector", MAX_VECTOR_BYTES, required=False)
     async with rt.db.read() as session:
         target = await _target(session, user, data)
-        page = await store.get_page(session, target.widget_id, target.page_id)
+        page = await store.get_page(session, target.widget_id, target.page_id, share=True)
         doc = await store.load_document(session, page)
     try:
         update = crdt.diff(doc, vector or None)
@@ -134,10 +149,14 @@ async def update(rt: Runtime, sid: str, user: User | None, data: dict[str, Any])
     except crdt.BadUpdate:
         raise Invalid(N_("This change could not be read."), field="update") from None
     now = utcnow()
-    async with rt.db.unit_of_work() as uow:
+    async with _writer(rt.db), rt.db.unit_of_work() as uow:
         target = await _target(uow.session, user, data)
         page = await store.get_page(uow.session, target.widget_id, target.page_id, lock=True)
         access_wiki_edit(target.viewer, target.space_facts, target.page_facts, frozen=page.frozen)
+        if data.get("catchup") is True and not await store.changes(uow.session, page, blob):
+            # what a client sends after a sync always carries its whole delete set: when
+            # the server has all of it already, nothing is stored, relayed or revised
+            return {"ok": True, "seq": page.seq, "stored": False}
         seq = await store.append_update(uow.session, page, blob, user.id if user else None, now)
         now_due = revisions.due(page, now)
     # committed: now everyone else on the page gets it (through the manager: every process)
@@ -145,7 +164,7 @@ async def update(rt: Runtime, sid: str, user: User | None, data: dict[str, Any])
         "wiki:update", _echo(target, update=blob, seq=seq), to=target.room, skip_sid=sid
     )
     revisions.after_update(rt.db, target.page_id, now_due=now_due)
-    return {"ok": True, "seq": seq}
+    return {"ok": True, "seq": seq, "stored": True}
 
 
 # --- Awareness -------------------------------------------------------------------------------
@@ -189,20 +208,17 @@ async def awareness(
         raise Invalid(N_("This presence update could not be read."), field="update") from None
     if not 1 <= len(entries) <= 4:
         raise Invalid(N_("This presence update could not be read."), field="update")
-    pages = _present.setdefault(sid, {})
-    presence = pages.get(_ids(data)[2])
-    if presence is None:
-        async with rt.db.read() as session:
-            target = await _target(session, user, data)
-            if user is None or not target.viewer.is_member:
-                raise Forbidden(N_("Only members of this TwinSpace are shown to others."))
+    async with rt.db.read() as session:  # every event is checked, not only the first
+        target = await _target(session, user, data)
+        if user is None or not target.viewer.is_member:
+            raise Forbidden(N_("Only members of this TwinSpace are shown to others."))
+        pages = _present.setdefault(sid, {})
+        presence = pages.get(target.page_id)
+        if presence is None or presence.target != target:
             await store.get_page(session, target.widget_id, target.page_id)
-            presence = _Presence(target, user=await _person(session, user, target, rt.settings))
-        pages[target.page_id] = presence
-    elif presence.target.space_id != data.get("space_id") or (
-        presence.target.widget_id != data.get("widget_id")
-    ):
-        raise Invalid(N_("This presence update could not be read."))
+            person = await _person(session, user, target, rt.settings)
+            presence = _Presence(target, presence.clients if presence else {}, person)
+            pages[target.page_id] = presence
     target = presence.target
     clean: list[crdt.AwarenessEntry] = []
     for client, clock, state in entries:

@@ -26,11 +26,16 @@ class DocumentFull(Invalid):
 
 
 async def get_page(
-    session: AsyncSession, widget_id: int, page_id: int, *, lock: bool = False
+    session: AsyncSession, widget_id: int, page_id: int, *, lock: bool = False, share: bool = False
 ) -> WikiPage:
+    """The wiki page; ``lock``: for writing (updates of a page are stored one at a time);
+    ``share``: for reading its snapshot and updates together, so that a compaction cannot
+    commit between the two reads (PostgreSQL's read committed; SQLite reads a snapshot)."""
     query = select(WikiPage).where(WikiPage.id == page_id, WikiPage.widget_id == widget_id)
     if lock:
         query = query.with_for_update()
+    elif share:
+        query = query.with_for_update(read=True)
     page = await session.scalar(query.execution_options(populate_existing=True))
     if page is None:
         raise NotFound(N_("No such wiki page."))
@@ -45,6 +50,15 @@ async def load_document(session: AsyncSession, page: WikiPage) -> Doc:
         .order_by(WikiUpdate.seq)
     )
     return crdt.load([page.snapshot, *rows])
+
+
+async def changes(session: AsyncSession, page: WikiPage, data: bytes) -> bool:
+    """Would this update change the page's document? (Compares the whole encoded state:
+    for the rare update sent after a sync, never for a keystroke.)"""
+    doc = await load_document(session, page)
+    before = crdt.encode(doc)
+    doc.apply_update(data)
+    return crdt.encode(doc) != before
 
 
 async def compact(session: AsyncSession, page: WikiPage) -> None:

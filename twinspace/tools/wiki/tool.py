@@ -28,6 +28,8 @@ from twinspace.tools.wiki.models import WikiPage, WikiRevision
 KIND = sockets.KIND
 TITLE_MAX = 200
 NAME_MAX = 100
+TEXT_MAX = 10_000
+REVISIONS_PAGE = 50
 MAX_PAGES = 500
 
 
@@ -118,7 +120,15 @@ async def _check_unique(ctx: WidgetContext, title: str, page_id: int | None = No
         raise Conflict(N_("This wiki already has a page with this title."), field="title")
 
 
-async def new_page(ctx: WidgetContext, title: str) -> WikiPage:
+def _first_text(payload: dict[str, Any]) -> str:
+    """Optional plain text a new page starts with (never HTML: it becomes CRDT text)."""
+    text = payload.get("text", "")
+    if not isinstance(text, str) or len(text) > TEXT_MAX:
+        raise Invalid(N_("A text is at most 10,000 characters."), field="text")
+    return text.strip()
+
+
+async def new_page(ctx: WidgetContext, title: str, text: str = "") -> WikiPage:
     count = await ctx.session.scalar(
         select(func.count()).select_from(WikiPage).where(WikiPage.widget_id == ctx.widget.id)
     )
@@ -141,6 +151,11 @@ async def new_page(ctx: WidgetContext, title: str) -> WikiPage:
     )
     ctx.session.add(page)
     await ctx.session.flush()
+    if text:  # its first text is its first revision
+        author = ctx.user.id if ctx.user else None
+        await store.append_update(ctx.session, page, crdt.text_update(text), author, ctx.now)
+        doc = await store.load_document(ctx.session, page)
+        await store.add_revision(ctx.session, page, doc, ctx.now, reason="first")
     return page
 
 
@@ -148,7 +163,7 @@ async def new_page(ctx: WidgetContext, title: str) -> WikiPage:
 
 
 async def page_create(ctx: WidgetContext, payload: dict[str, Any]) -> dict[str, Any]:
-    page = await new_page(ctx, _title(payload))
+    page = await new_page(ctx, _title(payload), _first_text(payload))
     await ctx.emit("wiki.page_created", {"page": page_json(ctx, page)})
     return {"ok": True, "page": page_json(ctx, page)}
 
@@ -203,17 +218,30 @@ async def page_show(ctx: WidgetContext, payload: dict[str, Any]) -> dict[str, An
     }
 
 
-async def revisions_list(ctx: WidgetContext, payload: dict[str, Any]) -> dict[str, Any]:
-    page = await find_page(ctx, payload.get("page_id"))
+async def revisions_page(
+    ctx: WidgetContext, page: WikiPage, before: object = None
+) -> tuple[list[WikiRevision], bool]:
+    """The newest revisions first, ``REVISIONS_PAGE`` at a time (``before``: a number)."""
+    if isinstance(before, str) and before.isdigit():
+        before = int(before)
+    query = select(WikiRevision).where(WikiRevision.page_id == page.id)
+    if before not in (None, ""):
+        if isinstance(before, bool) or not isinstance(before, int) or before < 1:
+            raise Invalid(N_("A number is expected."), field="before")
+        query = query.where(WikiRevision.number < before)
     rows = list(
         await ctx.session.scalars(
-            select(WikiRevision)
-            .where(WikiRevision.page_id == page.id)
-            .order_by(WikiRevision.number.desc())
+            query.order_by(WikiRevision.number.desc()).limit(REVISIONS_PAGE + 1)
         )
     )
+    return rows[:REVISIONS_PAGE], len(rows) > REVISIONS_PAGE
+
+
+async def revisions_list(ctx: WidgetContext, payload: dict[str, Any]) -> dict[str, Any]:
+    page = await find_page(ctx, payload.get("page_id"))
+    rows, more = await revisions_page(ctx, page, payload.get("before"))
     names = await author_names(ctx, rows)
-    return {"ok": True, "revisions": [store.revision_json(r, names) for r in rows]}
+    return {"ok": True, "revisions": [store.revision_json(r, names) for r in rows], "more": more}
 
 
 async def revision_show(ctx: WidgetContext, payload: dict[str, Any]) -> dict[str, Any]:
@@ -313,7 +341,8 @@ class WikiTool(BaseTool):
 
     async def on_added(self, ctx: WidgetContext, payload: dict[str, Any]) -> None:
         title = payload.get("title") if isinstance(payload.get("title"), str) else None
-        await new_page(ctx, " ".join(title.split()) if title else ctx.gettext(N_("First page")))
+        title = " ".join(title.split()) if title else ctx.gettext(N_("First page"))
+        await new_page(ctx, title[:TITLE_MAX], _first_text(payload))
 
     async def render(self, ctx: WidgetContext) -> Markup:
         pages = await pages_of(ctx)

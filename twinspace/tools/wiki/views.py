@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -21,7 +20,6 @@ from twinspace.spaces.context import SpaceAccess
 from twinspace.spaces.queries import facts
 from twinspace.tools.base import WidgetContext
 from twinspace.tools.wiki import crdt, render, store
-from twinspace.tools.wiki.models import WikiRevision
 from twinspace.tools.wiki.sockets import KIND
 from twinspace.tools.wiki.tool import (
     author_names,
@@ -31,6 +29,7 @@ from twinspace.tools.wiki.tool import (
     may_edit,
     page_url,
     pages_of,
+    revisions_page,
 )
 from twinspace.web.context import get_auth, locale_of, runtime, translate
 from twinspace.web.context import render as render_page
@@ -117,19 +116,14 @@ async def revision_list(request: Request) -> Response:
             csrf_token=auth.session.csrf_token if auth.session else "",
         )
         page = await find_page(ctx, page_id)
-        rows = list(
-            await session.scalars(
-                select(WikiRevision)
-                .where(WikiRevision.page_id == page.id)
-                .order_by(WikiRevision.number.desc())
-            )
-        )
+        rows, more = await revisions_page(ctx, page, request.query_params.get("before"))
         names = await author_names(ctx, rows)
     context = {
         **_shell(ctx, request),
         "wiki": page,
         "url": page_url(ctx, page.id),
         "revisions": [(r, [names[a] for a in r.authors if a in names]) for r in rows],
+        "older": f"{page_url(ctx, page.id)}/revisions?before={rows[-1].number}" if more else None,
         "may_moderate": ctx.may(Action.MODERATE),
     }
     return await render_page(request, "wiki/revisions.html", context)

@@ -1,0 +1,1 @@
+"""Operations endpoints: /readyz (dependencies reachable, schema current) and /metrics."""
