@@ -156,3 +156,16 @@ async def test_the_page_keeps_what_was_typed_and_logs_in(server: RunningServer):
         assert done.status_code == 303 and done.headers["location"] == "/postings"
         me = await client.get("/api/v1/me")
         assert me.json()["username"] == "annie"
+
+
+async def test_registering_from_a_logged_in_browser_ends_the_earlier_session(
+    server: RunningServer, login
+):
+    anne = await login("anne")
+    old_token = anne.cookies["ts_session"]
+    answer = await anne.post("/api/v1/register", json=person("newer", "FR", "S", "C"))
+    assert answer.status_code == 201
+    assert anne.cookies["ts_session"] != old_token
+    async with httpx.AsyncClient(base_url=server.url) as stale:
+        stale.cookies.set("ts_session", old_token)
+        assert (await stale.get("/api/v1/me")).status_code == 401

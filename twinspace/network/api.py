@@ -18,6 +18,7 @@ from twinspace.network.members import country_name, get_member, index_missing_me
 from twinspace.network.members import search_members as find_members
 from twinspace.network.registration import check_register
 from twinspace.network.text import page_number
+from twinspace.network.views_register import end_previous_session
 from twinspace.web.context import check_origin, client_address, json_body, runtime
 
 
@@ -29,6 +30,7 @@ async def register(request: Request) -> JSONResponse:
     logged_in = await check_register(
         rt.db, rt.passwords, rt.settings, body, client_address(request)
     )
+    await end_previous_session(request)
     response = JSONResponse(
         {"ok": True, "user": user_json(logged_in.user), "csrf_token": logged_in.session.csrf_token},
         201,

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from twinspace.accounts.auth import do_end_session
 from twinspace.accounts.models import Country, School
 from twinspace.accounts.views_common import set_session_cookie
 from twinspace.errors import DomainError
@@ -16,6 +17,7 @@ from twinspace.network.forms import FormInvalid
 from twinspace.network.members import country_name
 from twinspace.network.pagectx import see_other, show
 from twinspace.network.registration import check_register
+from twinspace.realtime.handlers import disconnect_sessions
 from twinspace.web.context import (
     check_origin,
     client_address,
@@ -24,6 +26,15 @@ from twinspace.web.context import (
     runtime,
     translate,
 )
+
+
+async def end_previous_session(request: Request) -> None:
+    """Like logging in: registering from a logged-in browser ends its earlier session."""
+    previous = await get_auth(request)
+    if previous.session is not None:
+        rt = runtime(request)
+        await do_end_session(rt.db, previous.session.id)
+        await disconnect_sessions(rt, [previous.session.id])
 
 
 def _errors(request: Request, err: FormInvalid) -> dict[str, str]:
@@ -77,6 +88,7 @@ async def register_submit(request: Request) -> Response:
             "error": translate(request, err.message),
         }
         return await show(request, "register.html", context, err.status)
+    await end_previous_session(request)
     response = see_other("/postings" if logged_in.user.kind == "teacher" else "/")
     set_session_cookie(request, response, logged_in.token)
     return response
