@@ -150,6 +150,7 @@ async def test_the_page_keeps_what_was_typed_and_logs_in(server: RunningServer):
         refused = await client.post("/register", data=form)
         assert refused.status_code == 409
         assert "This username is taken" in refused.text
+        assert 'aria-invalid="true" aria-describedby="username-hint username-error"' in refused.text
         assert 'value="École"' in refused.text and PASSWORD not in refused.text
         form["username"], form["email"] = "annie", "annie@school.invalid"
         done = await client.post("/register", data=form)
