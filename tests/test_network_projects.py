@@ -248,3 +248,14 @@ async def test_the_form_pages_walk_to_the_preview(server: RunningServer, login):
     assert "Waits for the co-founder: Jonas Becker" in project_page.text
     tab = await anne.get("/projects?tab=pending")
     assert ">Bridges</a>" in tab.text
+
+
+async def test_the_demo_twinspace_is_an_open_project_of_both_founders(
+    server: RunningServer, login
+):
+    for username in ("anne", "jonas"):
+        projects = (await (await login(username)).get("/api/v1/projects")).json()["projects"]
+        opened = [p for p in projects if p["status"] == "open"]
+        assert [(p["title"], p["space_id"]) for p in opened] == [("Rivers that connect us", 1)]
+    html = (await (await login("anne")).get("/projects")).text
+    assert 'href="/spaces/1"' in html

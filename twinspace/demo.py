@@ -166,7 +166,7 @@ async def ensure_demo(
             if role is not None:
                 s.add(Membership(space_id=space.id, user_id=user.id, role=role.value))
         await _demo_pages(uow, space, users, settings)
-        await add_network_demo(uow, users, hashed)
+        await add_network_demo(uow, users, hashed, space)
         await demo_people(uow, space, users, settings)
         general = await do_create_chat_room(uow, space.id, "general")
         general.title = "General"

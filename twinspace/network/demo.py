@@ -9,6 +9,7 @@ from twinspace.db import UnitOfWork, utcnow
 from twinspace.network.contacts import pair_key
 from twinspace.network.models import Contact, Posting, Project, ProjectApproval
 from twinspace.network.postings import index_posting
+from twinspace.spaces.models import Space
 
 EXTRA_TEACHERS = [
     # username, display name, country, school, city
@@ -61,7 +62,9 @@ POSTINGS = [
 ]
 
 
-async def add_network_demo(uow: UnitOfWork, users: dict[str, User], password_hash: str) -> None:
+async def add_network_demo(
+    uow: UnitOfWork, users: dict[str, User], password_hash: str, open_space: Space
+) -> None:
     s = uow.session
     for username, name, country, school_name, city in EXTRA_TEACHERS:
         school = School(name=school_name, city=city, country_code=country)
@@ -108,7 +111,7 @@ async def add_network_demo(uow: UnitOfWork, users: dict[str, User], password_has
                 responded_at=now if status == "accepted" else None,
             )
         )
-    anne, lucia = users["anne"], users["lucia"]
+    anne, jonas, lucia = users["anne"], users["jonas"], users["lucia"]
     project = Project(
         founder_id=lucia.id,
         founder_school_id=lucia.school_id,
@@ -133,7 +136,7 @@ async def add_network_demo(uow: UnitOfWork, users: dict[str, User], password_has
     await s.flush()
     for country in ("ES", "FR"):
         s.add(ProjectApproval(project_id=project.id, country_code=country))
-    piotr, jonas = users["piotr"], users["jonas"]
+    piotr = users["piotr"]
     s.add(  # the step before: waiting for its co-founder, jonas, to accept or refuse
         Project(
             founder_id=piotr.id,
@@ -156,3 +159,38 @@ async def add_network_demo(uow: UnitOfWork, users: dict[str, User], password_has
             submitted_at=now,
         )
     )
+    # The demo TwinSpace went through the same steps (added last: ids 1 and 2 stay pending).
+    opened = Project(
+        founder_id=anne.id,
+        founder_school_id=anne.school_id,
+        cofounder_id=jonas.id,
+        cofounder_school_id=jonas.school_id,
+        title=open_space.title,
+        description=open_space.description,
+        languages=["fr", "de", "en"],
+        age_min=11,
+        age_max=13,
+        pupils_count=48,
+        subjects=["science", "geography"],
+        tools=["blog", "forum", "wiki", "gallery", "chat"],
+        objectives="Measure and compare two rivers; write about them in three languages.",
+        procedure="Monthly measurements by each class, shared on the project pages and in chat.",
+        results="A public page about our two rivers and a shared photo gallery.",
+        scope="european",
+        status="open",
+        space_id=open_space.id,
+        submitted_at=now,
+        decided_at=now,
+    )
+    s.add(opened)
+    await s.flush()
+    for country, officer in (("FR", "nss-fr"), ("DE", "nss-de")):
+        s.add(
+            ProjectApproval(
+                project_id=opened.id,
+                country_code=country,
+                status="validated",
+                officer_id=users[officer].id,
+                decided_at=now,
+            )
+        )
