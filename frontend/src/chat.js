@@ -377,7 +377,8 @@ export function startChat(section) {
     }
   });
   // the server lost its Redis subscription for a moment: events may have been missed
-  socket.on("resync", () => { catchUp(); });
+  // (every browser of that process hears it at once: spread the catch-ups over 3 s)
+  socket.on("resync", () => { setTimeout(catchUp, Math.random() * 3000); });
   socket.on("presence", (p) => { if (p.room === room) strip.show(p.users || []); });
   socket.on("typing", (p) => {
     if (p.room === room && p.user && p.user.id !== meId) typingNow.typing(p.user);
