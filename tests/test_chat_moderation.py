@@ -156,6 +156,21 @@ async def test_word_filter_holds_pupil_message_until_a_teacher_approves(
     )
     assert shown["id"] == approved["id"]
     assert (await teacher.get("/api/v1/spaces/1/moderation")).json()["held"] == []
+
+    second = await lea.call("chat:send", {"room": GENERAL, "text": "vraiment nul"})
+    assert second["held"] is True
+    rejected = await anne.call(
+        "chat:reject", {"room": GENERAL, "message_id": second["message_id"], "reason": "Be kind"}
+    )
+    assert rejected == {"ok": True}
+    notice = await lea.wait_for(lambda e: e["type"] == "chat.rejected")
+    assert notice["data"] == {
+        "chat_room": GENERAL,
+        "message_id": second["message_id"],
+        "reason": "Be kind",
+    }
+    await marker(anne, tom)
+    assert not [e for e in tom.events if e["type"] == "chat.rejected"]  # the author's alone
     await teacher.aclose()
 
 

@@ -40,6 +40,12 @@ EXPECTED: dict[tuple[Room, Action], set[object]] = {
     (Room.HOME, Action.MODERATE): {TA},
     (Room.HOME, Action.PUBLISH): {TA},
     (Room.HOME, Action.MANAGE_MEMBERS): {TA},
+    # Home-page services: teachers create pupil accounts and keep the calendar; every member
+    # writes in the mailbox; pupils and teachers write on profile walls, visitors read them.
+    (Room.HOME, Action.MANAGE_PUPILS): TEACHERS,
+    (Room.HOME, Action.MESSAGE): MEMBERS,
+    (Room.HOME, Action.WALL): TEACHERS | PUPILS,
+    (Room.HOME, Action.CALENDAR): TEACHERS,
     # Project activities: pupil admins create pages and publish files; pupil members
     # reply and comment; visitors read; the public reads published pages only.
     (Room.ACTIVITIES, Action.READ): MEMBERS | {IF_PUBLISHED},
@@ -50,6 +56,10 @@ EXPECTED: dict[tuple[Room, Action], set[object]] = {
     (Room.ACTIVITIES, Action.MODERATE): {TA},
     (Room.ACTIVITIES, Action.PUBLISH): {TA},
     (Room.ACTIVITIES, Action.MANAGE_MEMBERS): set(),
+    (Room.ACTIVITIES, Action.MANAGE_PUPILS): set(),
+    (Room.ACTIVITIES, Action.MESSAGE): set(),
+    (Room.ACTIVITIES, Action.WALL): set(),
+    (Room.ACTIVITIES, Action.CALENDAR): set(),
     # Teachers' room: teachers only, pupils never; never public.
     (Room.TEACHERS, Action.READ): TEACHERS,
     (Room.TEACHERS, Action.POST): TEACHERS,
@@ -59,6 +69,10 @@ EXPECTED: dict[tuple[Room, Action], set[object]] = {
     (Room.TEACHERS, Action.MODERATE): {TA},
     (Room.TEACHERS, Action.PUBLISH): set(),
     (Room.TEACHERS, Action.MANAGE_MEMBERS): set(),
+    (Room.TEACHERS, Action.MANAGE_PUPILS): set(),
+    (Room.TEACHERS, Action.MESSAGE): set(),
+    (Room.TEACHERS, Action.WALL): set(),
+    (Room.TEACHERS, Action.CALENDAR): set(),
     # Pupils' corner: pupils create and post; teachers read only; teacher admins moderate.
     (Room.PUPILS, Action.READ): TEACHERS | PUPILS,
     (Room.PUPILS, Action.POST): PUPILS,
@@ -68,6 +82,10 @@ EXPECTED: dict[tuple[Room, Action], set[object]] = {
     (Room.PUPILS, Action.MODERATE): {TA},
     (Room.PUPILS, Action.PUBLISH): set(),
     (Room.PUPILS, Action.MANAGE_MEMBERS): set(),
+    (Room.PUPILS, Action.MANAGE_PUPILS): set(),
+    (Room.PUPILS, Action.MESSAGE): set(),
+    (Room.PUPILS, Action.WALL): set(),
+    (Room.PUPILS, Action.CALENDAR): set(),
     # Chat: all members; visitors only if the administrator allows it; teachers moderate.
     (Room.CHAT, Action.READ): TEACHERS | PUPILS | {IF_VISITORS},
     (Room.CHAT, Action.POST): TEACHERS | PUPILS | {IF_VISITORS},
@@ -77,6 +95,10 @@ EXPECTED: dict[tuple[Room, Action], set[object]] = {
     (Room.CHAT, Action.MODERATE): TEACHERS,
     (Room.CHAT, Action.PUBLISH): set(),
     (Room.CHAT, Action.MANAGE_MEMBERS): set(),
+    (Room.CHAT, Action.MANAGE_PUPILS): set(),
+    (Room.CHAT, Action.MESSAGE): set(),
+    (Room.CHAT, Action.WALL): set(),
+    (Room.CHAT, Action.CALENDAR): set(),
 }
 
 

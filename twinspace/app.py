@@ -27,6 +27,11 @@ from twinspace.errors import DomainError, Unauthorized
 from twinspace.files import sweep_orphans
 from twinspace.i18n import N_
 from twinspace.monitoring import health, metrics
+from twinspace.network import api as network_api
+from twinspace.network import views_people as network_people
+from twinspace.network import views_projects as network_projects
+from twinspace.notifications import views as notifications_views
+from twinspace.people.routes import routes as people_routes
 from twinspace.realtime import nodes
 from twinspace.realtime.handlers import register_handlers
 from twinspace.realtime.models import LiveSocket
@@ -180,7 +185,12 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
             *pages.routes,
             *api_session.routes,
             *api_spaces.routes,
+            *network_api.routes,
+            *network_people.routes,
+            *network_projects.routes,
+            *notifications_views.routes,
             *room_views.routes,
+            *people_routes,
             *chat_views.routes,
             *moderation_views.routes,
             *chat_admin_views.routes,

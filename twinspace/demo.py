@@ -7,6 +7,8 @@ from sqlalchemy import select
 from twinspace.accounts.models import School, User, UserKind
 from twinspace.accounts.passwords import PasswordService
 from twinspace.db import Database, UnitOfWork
+from twinspace.network.demo import add_network_demo
+from twinspace.people.demo import demo_people
 from twinspace.permissions import Role, Room
 from twinspace.rooms.chat.actions import check_send_message, do_create_chat_room
 from twinspace.rooms.pages.actions import check_add_page
@@ -104,6 +106,24 @@ async def _demo_pages(
     corner = await page(Room.PUPILS, "Free talk", "anne")
     await tool(corner, "forum", "anne")
 
+    words = {  # a wiki the classes write together, live
+        "title": "River words",
+        "text": (
+            "Words we met while studying the Rhône and the Rhine, in three languages.\n"
+            "source — la source — die Quelle\n"
+            "bank — la rive — das Ufer\n"
+            "See also [[Animals of the rivers]]."
+        ),
+    }
+    wiki = await check_add_widget(uow, users["anne"], space, diary, "wiki", words, settings)
+    await run(
+        wiki.id,
+        "tom",
+        "page.create",
+        title="Animals of the rivers",
+        text="Heron (der Reiher, le héron): we saw one near the bridge in Köln.",
+    )
+
 
 async def ensure_demo(
     db: Database, passwords: PasswordService, settings: Settings | None = None
@@ -146,6 +166,8 @@ async def ensure_demo(
             if role is not None:
                 s.add(Membership(space_id=space.id, user_id=user.id, role=role.value))
         await _demo_pages(uow, space, users, settings)
+        await add_network_demo(uow, users, hashed)
+        await demo_people(uow, space, users, settings)
         general = await do_create_chat_room(uow, space.id, "general")
         general.title = "General"
         class_room = await do_create_chat_room(uow, space.id, "class")

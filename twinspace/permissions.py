@@ -40,6 +40,10 @@ class Action(enum.StrEnum):
     MODERATE = "moderate"  # hide, delete, lock, mute
     PUBLISH = "publish"  # make public
     MANAGE_MEMBERS = "manage_members"  # invite, change roles, remove
+    MANAGE_PUPILS = "manage_pupils"  # create pupil accounts, reset their passwords
+    MESSAGE = "message"  # write in the mailbox to fellow members
+    WALL = "wall"  # write short messages on members' profile walls
+    CALENDAR = "calendar"  # add events to the calendar
 
 
 class Rule(enum.Enum):
@@ -71,6 +75,10 @@ _TABLE: dict[tuple[Room, Action], tuple[Rule, ...]] = {
     (Room.HOME, Action.MODERATE):       (Y,      N,       N,      N,      N,       N),
     (Room.HOME, Action.PUBLISH):        (Y,      N,       N,      N,      N,       N),
     (Room.HOME, Action.MANAGE_MEMBERS): (Y,      N,       N,      N,      N,       N),
+    (Room.HOME, Action.MANAGE_PUPILS):  (Y,      Y,       N,      N,      N,       N),
+    (Room.HOME, Action.MESSAGE):        (Y,      Y,       Y,      Y,      Y,       N),  # mailbox
+    (Room.HOME, Action.WALL):           (Y,      Y,       Y,      Y,      N,       N),
+    (Room.HOME, Action.CALENDAR):       (Y,      Y,       N,      N,      N,       N),
 
     (Room.ACTIVITIES, Action.READ):           (Y,  Y,  Y,  Y,  Y,  P),
     (Room.ACTIVITIES, Action.POST):           (Y,  Y,  Y,  N,  N,  N),
@@ -80,6 +88,10 @@ _TABLE: dict[tuple[Room, Action], tuple[Rule, ...]] = {
     (Room.ACTIVITIES, Action.MODERATE):       (Y,  N,  N,  N,  N,  N),
     (Room.ACTIVITIES, Action.PUBLISH):        (Y,  N,  N,  N,  N,  N),
     (Room.ACTIVITIES, Action.MANAGE_MEMBERS): (N,  N,  N,  N,  N,  N),
+    (Room.ACTIVITIES, Action.MANAGE_PUPILS):  (N,  N,  N,  N,  N,  N),
+    (Room.ACTIVITIES, Action.MESSAGE):        (N,  N,  N,  N,  N,  N),
+    (Room.ACTIVITIES, Action.WALL):           (N,  N,  N,  N,  N,  N),
+    (Room.ACTIVITIES, Action.CALENDAR):       (N,  N,  N,  N,  N,  N),
 
     (Room.TEACHERS, Action.READ):           (Y,  Y,  N,  N,  N,  N),
     (Room.TEACHERS, Action.POST):           (Y,  Y,  N,  N,  N,  N),
@@ -89,6 +101,10 @@ _TABLE: dict[tuple[Room, Action], tuple[Rule, ...]] = {
     (Room.TEACHERS, Action.MODERATE):       (Y,  N,  N,  N,  N,  N),
     (Room.TEACHERS, Action.PUBLISH):        (N,  N,  N,  N,  N,  N),
     (Room.TEACHERS, Action.MANAGE_MEMBERS): (N,  N,  N,  N,  N,  N),
+    (Room.TEACHERS, Action.MANAGE_PUPILS):  (N,  N,  N,  N,  N,  N),
+    (Room.TEACHERS, Action.MESSAGE):        (N,  N,  N,  N,  N,  N),
+    (Room.TEACHERS, Action.WALL):           (N,  N,  N,  N,  N,  N),
+    (Room.TEACHERS, Action.CALENDAR):       (N,  N,  N,  N,  N,  N),
 
     # Pupils' corner: pupils create and post; teachers read only; teacher admins moderate.
     (Room.PUPILS, Action.READ):           (Y,  Y,  Y,  Y,  N,  N),
@@ -99,6 +115,10 @@ _TABLE: dict[tuple[Room, Action], tuple[Rule, ...]] = {
     (Room.PUPILS, Action.MODERATE):       (Y,  N,  N,  N,  N,  N),
     (Room.PUPILS, Action.PUBLISH):        (N,  N,  N,  N,  N,  N),
     (Room.PUPILS, Action.MANAGE_MEMBERS): (N,  N,  N,  N,  N,  N),
+    (Room.PUPILS, Action.MANAGE_PUPILS):  (N,  N,  N,  N,  N,  N),
+    (Room.PUPILS, Action.MESSAGE):        (N,  N,  N,  N,  N,  N),
+    (Room.PUPILS, Action.WALL):           (N,  N,  N,  N,  N,  N),
+    (Room.PUPILS, Action.CALENDAR):       (N,  N,  N,  N,  N,  N),
 
     # Chat: all members; visitors only if the administrator allows it; teachers moderate.
     (Room.CHAT, Action.READ):           (Y,  Y,  Y,  Y,  V,  N),
@@ -109,6 +129,10 @@ _TABLE: dict[tuple[Room, Action], tuple[Rule, ...]] = {
     (Room.CHAT, Action.MODERATE):       (Y,  Y,  N,  N,  N,  N),
     (Room.CHAT, Action.PUBLISH):        (N,  N,  N,  N,  N,  N),
     (Room.CHAT, Action.MANAGE_MEMBERS): (N,  N,  N,  N,  N,  N),
+    (Room.CHAT, Action.MANAGE_PUPILS):  (N,  N,  N,  N,  N,  N),
+    (Room.CHAT, Action.MESSAGE):        (N,  N,  N,  N,  N,  N),
+    (Room.CHAT, Action.WALL):           (N,  N,  N,  N,  N,  N),
+    (Room.CHAT, Action.CALENDAR):       (N,  N,  N,  N,  N,  N),
 }
 # fmt: on
 
@@ -176,6 +200,14 @@ def access_space(viewer: Viewer, space: SpaceFacts, *, home_public: bool) -> Non
     if viewer.is_member or home_public:
         return
     raise NotFound(N_("No such TwinSpace."))
+
+
+def access_members_only(viewer: Viewer, space: SpaceFacts, action: Action = Action.READ) -> None:
+    """The members-only services of Home (profiles and walls, mailbox, calendar, journal,
+    latest activities): never public, even when Home is published; writes follow Home's row."""
+    if not viewer.is_member:
+        raise NotFound(N_("No such TwinSpace."))
+    access_room(viewer, space, Room.HOME, action)
 
 
 def permissions_for(
@@ -297,3 +329,61 @@ def access_page(viewer: Viewer, space: SpaceFacts, page: PageFacts, action: Acti
     if page.deleted and action is not Action.MANAGE_PAGES:
         raise NotFound(N_("No such page."))
     access_room(viewer, space, page.room, action, published=page.published)
+
+
+# --- Wiki pages: who may change the text; a frozen page ---------------------------------------
+
+
+def may_edit_wiki(viewer: Viewer, space: SpaceFacts, page: PageFacts, *, frozen: bool) -> bool:
+    """Writing in a wiki page is commenting on the page (pupils contribute where the matrix lets
+    them); a page a teacher froze is read-only for everyone but teachers."""
+    if frozen and viewer.role not in TEACHER_ROLES:
+        return False
+    return allowed(viewer.role, page.room, Action.COMMENT, space, published=page.published)
+
+
+def access_wiki_edit(viewer: Viewer, space: SpaceFacts, page: PageFacts, *, frozen: bool) -> None:
+    access_page(viewer, space, page, Action.COMMENT)
+    if frozen and viewer.role not in TEACHER_ROLES:
+        raise Locked(N_("A teacher froze this wiki page: you can read it but not change it."))
+
+
+# --- The network outside TwinSpaces: partner finding, people, contacts, projects -------------
+# Account kinds (twinspace.accounts.models.UserKind) as plain strings, so this module stays
+# free of models. Pupils never enter the network and are never listed in it.
+
+NETWORK_KINDS = frozenset({"teacher", "member", "nss", "admin"})  # who may open network pages
+LISTED_KINDS = frozenset({"teacher", "member"})  # who appears in people search and profiles
+FOUNDER_KINDS = frozenset({"teacher"})  # eTwinners; platform members ("member") never found
+
+
+def access_network(kind: str | None) -> None:
+    """Network pages exist only for teachers, platform members, NSS officers and admins."""
+    if kind not in NETWORK_KINDS:
+        raise NotFound(N_("Page not found."))
+
+
+def may_found(kind: str | None, country_eligible: bool) -> bool:
+    """Founding, co-founding and publishing postings: eTwinners of an eligible country."""
+    return kind in FOUNDER_KINDS and country_eligible
+
+
+def access_found(kind: str | None, country_eligible: bool) -> None:
+    if not may_found(kind, country_eligible):
+        raise Forbidden(
+            N_("Only eTwinners (teachers from an eligible country) can found a project.")
+        )
+
+
+def access_nss(kind: str | None, officer_country: str | None, countries: set[str]) -> None:
+    """An NSS officer acts only on projects with a founder of their own country; to anybody
+    else such a project's approval does not exist."""
+    if kind != "nss" or officer_country is None:
+        raise Forbidden(N_("Only national support service officers can do this."))
+    if officer_country not in countries:
+        raise NotFound(N_("No such project."))
+
+
+def access_site_admin(kind: str | None) -> None:
+    if kind != "admin":
+        raise Forbidden(N_("Only site administrators can do this."))

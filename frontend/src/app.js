@@ -5,6 +5,8 @@ import { startPages } from "./pages.js";
 import { enableConfirm } from "./confirm.js";
 import { readStrings } from "./i18n.js";
 import { startUploads } from "./uploads.js";
+import { startPeople } from "./people.js";
+import { startBell } from "./notifications.js";
 
 const chat = document.querySelector(".chat__main[data-room]");
 if (chat) startChat(chat);
@@ -18,3 +20,11 @@ else if (document.querySelector("form[data-confirm]")) {
 }
 
 if (document.querySelector("form[data-upload-url]") || pages) startUploads(document);
+
+startPeople(document);
+const bell = document.getElementById("bell");
+if (bell) startBell(bell);
+
+// The wiki's live editor is large: loaded only on a wiki page (a chunk of its own).
+const wiki = document.querySelector("[data-wiki-editor]");
+if (wiki) import("./wiki.js").then((m) => m.startWiki(wiki));

@@ -192,6 +192,18 @@ export function startChat(section) {
     say(t.pendingSaid);
   }
 
+  // A teacher did not approve a held message: its pending copy says so (and why).
+  function markRejected(messageId, reason) {
+    const li = list.querySelector(`.message--pending[data-message-id="${Number(messageId)}"]`);
+    const text = reason ? fmt(t.rejectedWhy, { reason }) : t.rejected;
+    if (li) {
+      li.classList.replace("message--pending", "message--rejected");
+      const note = li.querySelector(".message__pending");
+      if (note) note.textContent = text;
+    }
+    say(text);
+  }
+
   // --- applying events -------------------------------------------------------------------------
   function addMessage(msg, live) {
     if (R.findById(list, msg.id)) return false;
@@ -398,6 +410,7 @@ export function startChat(section) {
       if (data.chat_room !== room || !errorBox) return;
       if (event.type === "chat.muted") errorBox.textContent = fmt(t.mutedNotice, { time: clockTime(data.until) });
       else if (event.type === "chat.unmuted") { errorBox.textContent = ""; say(t.unmuted); }
+      else if (event.type === "chat.rejected") markRejected(data.message_id, data.reason);
     }
   });
   // the server lost its Redis subscription for a moment: events may have been missed

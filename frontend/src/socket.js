@@ -2,8 +2,12 @@
 // a missing answer becomes {ok: false, error: "timeout"} so callers handle one shape.
 import { io } from "socket.io-client";
 
+// One connection per page, shared by every live part (chat, pages, the notification bell).
+let shared = null;
+
 export function openSocket() {
-  return io({ transports: ["websocket", "polling"] });
+  if (!shared) shared = io({ transports: ["websocket", "polling"] });
+  return shared;
 }
 
 export function call(socket, event, payload, timeout = 10000) {
@@ -13,4 +17,11 @@ export function call(socket, event, payload, timeout = 10000) {
       else resolve(ack);
     });
   });
+}
+
+// Run `handler` on every (re)connection, and at once if the shared socket is already up:
+// parts loaded later (the wiki editor's chunk) would otherwise miss the first "connect".
+export function onConnect(socket, handler) {
+  socket.on("connect", handler);
+  if (socket.connected) queueMicrotask(handler);
 }

@@ -133,6 +133,19 @@ async def test_word_filter_message_waits_for_a_teacher_then_appears_once(
     await wait_moderation_live(anne)
     await expect(anne.locator("#held-list .queue__item")).to_have_count(0)
 
+    # A rejected message: its author's pending copy says so, live; nobody else ever sees it.
+    second = "Encore nul, vraiment"
+    await send(lea, second)
+    await expect(pending_with(lea, second)).to_have_count(1)
+    item = anne.locator("#held-list .queue__item").filter(has_text=second)
+    await item.get_by_role("button", name="Reject").click()
+    dialog = anne.get_by_role("dialog", name="Reject this message?")
+    await dialog.get_by_role("button", name="Reject").click()
+    await expect(item).to_have_count(0)
+    rejected = lea.locator("#messages .message--rejected").filter(has_text=second)
+    await expect(rejected).to_contain_text("A teacher did not approve this message")
+    await expect(message_with(tom, second)).to_have_count(0)
+
 
 async def test_reports_and_held_messages_resolved_live_by_any_teacher(
     server: RunningServer, browser: Browser

@@ -30,10 +30,12 @@ from twinspace.rooms.chat.models import ChatRoom
 from twinspace.rooms.chat.visibility import visible_chat_events
 from twinspace.rooms.names import chat_room_name, parse_room
 from twinspace.rooms.pages import service as page_service
+from twinspace.rooms.pages.models import Page
 from twinspace.rooms.pages.widgets import visible_page_events
 from twinspace.rooms.resolve import access_target
 from twinspace.runtime import Runtime
 from twinspace.spaces.queries import facts
+from twinspace.tools.registry import all_tools
 from twinspace.web.cookies import LANG_COOKIE, SESSION_COOKIE
 
 log = logging.getLogger(__name__)
@@ -77,6 +79,13 @@ def register_handlers(rt: Runtime) -> None:
         async with db.unit_of_work() as uow:
             await uow.session.execute(delete(LiveSocket).where(LiveSocket.sid == sid))
         await chat_sockets.on_left(rt, sid)
+        for tool_ in all_tools():
+            gone = getattr(tool_, "socket_disconnected", None)
+            if gone is not None:
+                try:
+                    await gone(rt, sid)
+                except Exception:
+                    log.exception("%s: socket_disconnected failed", tool_.kind)
 
     async def current_user(sid: str, state: dict[str, Any]) -> User | None:
         if state.get("session_id") is None:
@@ -94,12 +103,14 @@ def register_handlers(rt: Runtime) -> None:
             raise Unauthorized(N_("Your session has ended. Log in again."))
         return row[1]
 
-    def on(name: str) -> Callable[[Handler], Handler]:
+    def on(name: str, limit: TokenBuckets | None = None) -> Callable[[Handler], Handler]:
+        budget = limit or buckets
+
         def register(fn: Handler) -> Handler:
             async def wrapped(sid: str, data: Any = None) -> dict[str, Any]:
                 state = await sio.get_session(sid)
                 try:
-                    if not buckets.allow(str(state.get("user_id") or sid)):  # per member
+                    if not budget.allow(str(state.get("user_id") or sid)):  # per member
                         raise RateLimited(N_("Slow down: too many messages."))
                     if not isinstance(data, dict):
                         raise Invalid(N_("The payload must be an object."))
@@ -189,6 +200,22 @@ def register_handlers(rt: Runtime) -> None:
             raise Invalid(N_("A command is required."))
         return await page_service.tool_command(rt, user, space_id, widget_id, command, data)
 
+    for tool_ in all_tools():  # events of a tool's own (the wiki's CRDT updates and cursors)
+        own = getattr(tool_, "socket_events", None)
+        for name, spec in (own() if own else {}).items():
+            limit = TokenBuckets(spec.per_second, spec.burst) if spec.per_second else None
+
+            async def run(
+                sid: str,
+                state: dict[str, Any],
+                user: User | None,
+                data: dict[str, Any],
+                _run: Any = spec.run,
+            ) -> dict[str, Any]:
+                return await _run(rt, sid, user, data)
+
+            on(name, limit)(run)
+
 
 async def disconnect_sessions(rt: Runtime, session_ids: list[str]) -> None:
     """Disconnect every live socket of these (already ended) sessions, on every process."""
@@ -219,8 +246,11 @@ async def evict_user_from_space(rt: Runtime, user_id: int, space_id: int) -> Non
         chat_rooms = list(
             await session.scalars(select(ChatRoom).where(ChatRoom.space_id == space_id))
         )
-    names = [f"space:{space_id}:{kind}" for kind in ("home", "teachers", "pupils", "moderation")]
+        page_ids = list(await session.scalars(select(Page.id).where(Page.space_id == space_id)))
+    kinds = ("home", "members", "activities", "teachers", "pupils", "moderation")
+    names = [f"space:{space_id}:{kind}" for kind in kinds]
     names += [chat_room_name(space_id, room.name) for room in chat_rooms]
+    names += [f"space:{space_id}:page:{page_id}" for page_id in page_ids]
     for sid in sids:
         for name in names:
             await rt.sio.leave_room(sid, name)

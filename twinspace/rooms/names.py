@@ -12,7 +12,7 @@ from twinspace.permissions import Room
 ROOM_NAME_MAX = 200
 _PATTERN = re.compile(
     r"^space:(?P<space>[1-9][0-9]{0,9}):"
-    r"(?:(?P<fixed>home|activities|teachers|pupils|moderation)|page:(?P<page>[1-9][0-9]{0,9})|chat:(?P<chat>[^:\s]{1,64}))$"
+    r"(?:(?P<fixed>home|members|activities|teachers|pupils|moderation)|page:(?P<page>[1-9][0-9]{0,9})|chat:(?P<chat>[^:\s]{1,64}))$"
 )
 
 
@@ -40,6 +40,11 @@ def parse_room(name: object) -> RoomRef:
 
 def home_room(space_id: int) -> str:
     return f"space:{space_id}:home"
+
+
+def members_room(space_id: int) -> str:
+    """Home's members-only channel: people, walls, calendar (never public, even when Home is)."""
+    return f"space:{space_id}:members"
 
 
 def chat_room_name(space_id: int, chat_name: str) -> str:

@@ -38,6 +38,8 @@ async def resolve_room(session: AsyncSession, ref: RoomRef) -> RoomTarget:
     if ref.kind in FIXED_KINDS:
         room = FIXED_KINDS[ref.kind]
         return RoomTarget(ref, space, room, published=room is Room.HOME and space.home_public)
+    if ref.kind == "members":  # Home's members-only channel: never public
+        return RoomTarget(ref, space, Room.HOME, published=False)
     if ref.kind == "moderation":  # the teachers' live queue of reports and held messages
         return RoomTarget(ref, space, Room.CHAT, published=False, read_action=Action.MODERATE)
     if ref.kind == "chat":

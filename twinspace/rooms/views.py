@@ -6,6 +6,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from twinspace.db import UnitOfWork
+from twinspace.people.home import home_extras
 from twinspace.permissions import Action, Role, Room
 from twinspace.rooms.pages.actions import get_pages, page_facts
 from twinspace.spaces.context import SpaceAccess, access_space_room
@@ -46,12 +48,18 @@ async def home(request: Request) -> Response:
             and not p.is_draft
             and (access.viewer.is_member or page_facts(p).published)
         ]
+        extras = await home_extras(request, UnitOfWork(session), access, auth.user)
     if not access.viewer.is_member:  # pupils' data never leaves the TwinSpace
         members = [m for m in members if m.role not in PUPIL_ROLES]
     return await render(
         request,
         "space/home.html",
-        {**shell_context(access, Room.HOME), "members": members, "public_pages": pages},
+        {
+            **shell_context(access, Room.HOME),
+            "members": members,
+            "public_pages": pages,
+            **extras,
+        },
     )
 
 

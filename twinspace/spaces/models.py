@@ -22,6 +22,10 @@ class Space(Base):
     visitors_may_chat: Mapped[bool] = mapped_column(Boolean, default=False)
     # How long chat history is kept; None keeps it for the project's lifetime.
     chat_retention_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # Set when both founders belong to one school: teachers of other schools never join.
+    single_school_id: Mapped[int | None] = mapped_column(
+        ForeignKey("schools.id", ondelete="SET NULL"), nullable=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

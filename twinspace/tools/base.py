@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from markupsafe import Markup
 from sqlalchemy import and_, select
@@ -32,6 +32,9 @@ from twinspace.rooms.pages.models import Page, Widget
 from twinspace.settings import Settings
 from twinspace.spaces.models import Membership, Space
 from twinspace.storage import LocalStorage
+
+if TYPE_CHECKING:
+    from twinspace.runtime import Runtime
 
 
 @dataclass
@@ -152,6 +155,21 @@ class ToolCommand:
     run: ToolRun
 
 
+SocketRun = Callable[["Runtime", str, User | None, dict[str, Any]], Awaitable[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class SocketEvent:
+    """A socket event of a tool's own, beside the generic ``tool`` command: for traffic that
+    is not one command in one transaction (a CRDT's binary updates, cursors). ``run(rt, sid,
+    user, payload)`` checks the matrix itself and answers an ack. ``per_second``/``burst``
+    give the event its own budget per member instead of the shared one of every event."""
+
+    run: SocketRun
+    per_second: float = 0.0
+    burst: int = 0
+
+
 @runtime_checkable
 class Tool(Protocol):
     kind: str  # unique slug: "blog"
@@ -196,6 +214,14 @@ class BaseTool:
     async def maintenance(self, db: Database, storage: LocalStorage, now: datetime) -> None:
         """The daily job (optional; looked up with getattr, so not part of the Protocol):
         purge what the tool keeps for a while, e.g. a trash. Runs outside any request."""
+        return None
+
+    def socket_events(self) -> Mapping[str, SocketEvent]:
+        """Socket events of the tool's own (optional; looked up with getattr)."""
+        return {}
+
+    async def socket_disconnected(self, rt: Runtime, sid: str) -> None:
+        """A socket went away: forget what the tool kept for it (optional)."""
         return None
 
     async def visible_events(

@@ -58,5 +58,6 @@ def load_builtin_tools() -> None:
     import twinspace.tools.forum.tool  # noqa: F401
     import twinspace.tools.gallery.tool  # noqa: F401
     import twinspace.tools.webcontent.tool  # noqa: F401
+    import twinspace.tools.wiki.tool  # noqa: F401
 
     load_entry_points()

@@ -17,6 +17,7 @@ from twinspace.accounts.auth import get_session_user
 from twinspace.accounts.models import AuthSession, User
 from twinspace.errors import Forbidden, Invalid, Unauthorized
 from twinspace.i18n import N_, gettext_for
+from twinspace.notifications.service import unread_count
 from twinspace.runtime import Runtime
 from twinspace.web.cookies import SESSION_COOKIE
 
@@ -122,6 +123,13 @@ def translate(request: Request, message: str) -> str:
     return gettext_for(locale_of(request))(message)
 
 
+async def _unread(request: Request, user: User | None) -> int:
+    if user is None:
+        return 0
+    async with runtime(request).db.read() as session:
+        return await unread_count(session, user.id)
+
+
 async def render(
     request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200
 ) -> Response:
@@ -135,6 +143,7 @@ async def render(
         "user": auth.user,
         "csrf_token": auth.session.csrf_token if auth.session else "",
         "assets_built": request.app.state.assets_built,
+        "unread_notifications": await _unread(request, auth.user),
     }
     base.update(context or {})
     return templates.TemplateResponse(request, template, base, status_code=status_code)

@@ -231,15 +231,23 @@ async def reject(call: ChatCall, payload: dict[str, Any]) -> dict[str, Any]:
     if message.status != "held":
         raise Invalid(N_("This message is not waiting for approval."))
     message.status = "rejected"
+    reason = clean_reason(payload)
     log(
         call,
         "reject",
         message_id=message.id,
         target_user_id=message.author_id,
-        reason=clean_reason(payload),
+        reason=reason,
         prior_content=message.text,
     )
     await _queue_changed(call, "held", message_id=message.id, outcome="rejected")
+    if message.author_id is not None:  # the author's pending copy says so, live
+        await record_event(
+            call.uow,
+            f"user:{message.author_id}",
+            "chat.rejected",
+            {"chat_room": call.room_name, "message_id": message.id, "reason": reason},
+        )
     return {"ok": True}
 
 

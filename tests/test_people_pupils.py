@@ -1,0 +1,126 @@
+"""Pupil accounts: created from a list of names, printed on slips, reset or replaced by a
+teacher; bad input is refused and changes nothing."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+from sqlalchemy import select
+
+from tests.conftest import RunningServer
+from tests.people_support import snapshot, user_id
+from tests.support import api_login
+from twinspace.accounts.models import User
+from twinspace.spaces.models import Membership
+
+
+async def test_teacher_creates_pupils_and_they_log_in(server: RunningServer, login) -> None:
+    anne = await login("anne")
+    answer = await anne.post(
+        "/api/v1/spaces/1/pupils", json={"names": "Zoé Martin\n\n  Hugo  \nLéna"}
+    )
+    assert answer.status_code == 201, answer.text
+    pupils = answer.json()["pupils"]
+    assert [p["name"] for p in pupils] == ["Zoé Martin", "Hugo", "Léna"]
+    for p in pupils:
+        assert re.fullmatch(r"[a-z0-9]+\.[0-9]{3,5}", p["username"]), p["username"]
+        assert re.fullmatch(r"[a-z]+[0-9]{2}[a-z]+", p["password"]), p["password"]
+    assert pupils[0]["username"].startswith("zoe.")
+    async with server.runtime.db.read() as session:
+        rows = list(
+            await session.execute(
+                select(User, Membership.role)
+                .join(Membership, Membership.user_id == User.id)
+                .where(User.id.in_([p["user_id"] for p in pupils]))
+            )
+        )
+    assert {(u.kind, u.email, role) for u, role in rows} == {("pupil", None, "pupil_member")}
+    assert all(p["password"] not in u.password_hash for u, _ in rows)  # only hashes stored
+    pupil = await api_login(server.url, pupils[0]["username"], pupils[0]["password"])
+    me = (await pupil.get("/api/v1/me")).json()
+    await pupil.aclose()
+    assert me["username"] == pupils[0]["username"]
+
+
+async def test_slips_page_prints_usernames_and_passwords(server: RunningServer, login) -> None:
+    anne = await login("anne")
+    form = await anne.get("/spaces/1/pupil-accounts")
+    assert form.status_code == 200
+    page = await anne.post(
+        "/spaces/1/pupil-accounts",
+        data={"names": "Ana\nBen", "csrf_token": anne.headers["X-CSRF-Token"]},
+    )
+    assert page.status_code == 200
+    assert page.text.count('class="slip"') == 2
+    usernames = re.findall(r'class="slip__username">([^<]+)<', page.text)
+    passwords = re.findall(r'class="slip__password">([^<]+)<', page.text)
+    assert len(usernames) == len(passwords) == 2
+    ben = await api_login(server.url, usernames[1], passwords[1])
+    await ben.aclose()
+
+
+async def test_reset_and_chosen_password(server: RunningServer, login) -> None:
+    anne = await login("anne")
+    lea = await user_id(server, "lea")
+    pupil = await api_login(server.url, "lea")
+    reset = await anne.post(f"/api/v1/spaces/1/pupils/{lea}/password", json={})
+    assert reset.status_code == 200
+    new = reset.json()["pupil"]["password"]
+    assert (await pupil.get("/api/v1/me")).status_code == 401  # her sessions ended
+    await pupil.aclose()
+    again = await api_login(server.url, "lea", new)
+    await again.aclose()
+    chosen = await anne.post(f"/api/v1/spaces/1/pupils/{lea}/password", json={"password": "soleil"})
+    assert chosen.json()["pupil"]["password"] == "soleil"
+    await (await api_login(server.url, "lea", "soleil")).aclose()
+
+
+async def test_bad_input_changes_nothing(server: RunningServer, login) -> None:
+    anne = await login("anne")
+    lea = await user_id(server, "lea")
+    anne_id = await user_id(server, "anne")
+    before = await snapshot(server)
+    too_many = "\n".join(f"Pupil {i}" for i in range(200))
+    cases = [
+        ("/api/v1/spaces/1/pupils", {"names": too_many}, 400),
+        ("/api/v1/spaces/1/pupils", {"names": "\n  \n"}, 400),
+        ("/api/v1/spaces/1/pupils", {"names": ""}, 400),
+        ("/api/v1/spaces/1/pupils", {"names": 12}, 400),
+        ("/api/v1/spaces/1/pupils", {"names": "x" * 61}, 400),
+        (f"/api/v1/spaces/1/pupils/{lea}/password", {"password": "abcd"}, 400),
+        (f"/api/v1/spaces/1/pupils/{lea}/password", {"password": "abcdefghi"}, 400),
+        (f"/api/v1/spaces/1/pupils/{lea}/password", {"password": "ab cde"}, 400),
+        (f"/api/v1/spaces/1/pupils/{anne_id}/password", {}, 404),  # not a pupil
+        ("/api/v1/spaces/1/pupils/99999/password", {}, 404),
+    ]
+    for url, body, status in cases:
+        answer = await anne.post(url, json=body)
+        assert answer.status_code == status, (url, body, answer.text)
+        assert answer.json()["error"] in ("invalid", "not_found")
+        assert answer.json()["message"]
+    too_many_answer = await anne.post("/api/v1/spaces/1/pupils", json={"names": too_many})
+    assert "100" in too_many_answer.json()["message"]
+    page = await anne.post(
+        "/spaces/1/pupil-accounts",
+        data={"names": too_many, "csrf_token": anne.headers["X-CSRF-Token"]},
+    )
+    assert page.status_code == 400 and "Pupil 199" in page.text  # the form keeps the names
+    assert await snapshot(server) == before
+
+
+async def test_only_teachers_manage_pupils(server: RunningServer, login) -> None:
+    lea = await user_id(server, "lea")
+    before = await snapshot(server)
+    for who, status in (("pia", 403), ("lea", 403), ("paul", 403), ("nss-fr", 404)):
+        client = await login(who)
+        created = await client.post("/api/v1/spaces/1/pupils", json={"names": "Eve"})
+        assert created.status_code == status, (who, created.text)
+        reset = await client.post(f"/api/v1/spaces/1/pupils/{lea}/password", json={})
+        assert reset.status_code == status, (who, reset.text)
+    async with httpx.AsyncClient(base_url=server.url) as anonymous:
+        assert (await anonymous.post("/api/v1/spaces/1/pupils", json={})).status_code == 401
+    tina = await login("tina")  # a teacher member may create pupils
+    assert (await tina.post("/api/v1/spaces/1/pupils", json={"names": "Eve"})).status_code == 201
+    after = await snapshot(server)
+    assert after["users"] == before["users"] + 1

@@ -1,0 +1,329 @@
+"""The network's JSON API: registration, postings, members, contacts, projects, NSS."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from twinspace.accounts.models import Country, School
+from twinspace.accounts.views_common import set_session_cookie, user_json
+from twinspace.errors import NotFound
+from twinspace.i18n import N_
+from twinspace.network import approval, contacts, countries, postings, projects
+from twinspace.network.guard import api, lang, network_reader, network_writer
+from twinspace.network.members import country_name, get_member, index_missing_members
+from twinspace.network.members import search_members as find_members
+from twinspace.network.present import project_views
+from twinspace.network.registration import check_register
+from twinspace.network.text import page_number
+from twinspace.permissions import access_nss
+from twinspace.web.context import check_origin, client_address, json_body, runtime
+
+
+def path_choice(request: Request, name: str, options: tuple[str, ...]) -> str:
+    value = request.path_params[name]
+    if value not in options:
+        raise NotFound(N_("Page not found."))
+    return value
+
+
+@api
+async def register(request: Request) -> JSONResponse:
+    check_origin(request)
+    rt = runtime(request)
+    body = await json_body(request)
+    logged_in = await check_register(
+        rt.db, rt.passwords, rt.settings, body, client_address(request)
+    )
+    response = JSONResponse(
+        {"ok": True, "user": user_json(logged_in.user), "csrf_token": logged_in.session.csrf_token},
+        201,
+    )
+    set_session_cookie(request, response, logged_in.token)
+    return response
+
+
+async def list_countries(request: Request) -> JSONResponse:
+    async with runtime(request).db.read() as session:
+        rows = await session.scalars(select(Country).order_by(Country.name))
+        items = [
+            {
+                "code": c.code,
+                "name": country_name(c.code, lang(request), c.name),
+                "eligible": c.eligible,
+            }
+            for c in rows
+        ]
+    return JSONResponse({"countries": items})
+
+
+async def list_schools(request: Request) -> JSONResponse:
+    code = str(request.query_params.get("country", "")).upper()[:2]
+    async with runtime(request).db.read() as session:
+        rows = await session.scalars(
+            select(School).where(School.country_code == code).order_by(School.name).limit(500)
+        )
+        items = [{"id": s.id, "name": s.name, "city": s.city} for s in rows]
+    return JSONResponse({"schools": items})
+
+
+# --- postings ----------------------------------------------------------------------------
+
+
+async def list_postings(request: Request) -> JSONResponse:
+    await network_reader(request)
+    filters = postings.PostingFilters.from_params(request.query_params)
+    async with runtime(request).db.read() as session:
+        found = await postings.search_postings(
+            session, filters, page_number(request.query_params.get("page"))
+        )
+    items = [postings.posting_json(p, lang(request)) for p in found.items]
+    return JSONResponse({"postings": items, **found.meta()})
+
+
+async def show_posting(request: Request) -> JSONResponse:
+    await network_reader(request)
+    async with runtime(request).db.read() as session:
+        posting = await postings.get_posting(session, request.path_params["posting_id"])
+    if posting is None or posting.status != "active":
+        raise NotFound(N_("No such posting."))
+    return JSONResponse(postings.posting_json(posting, lang(request)))
+
+
+@api
+async def create_posting(request: Request) -> JSONResponse:
+    user = await network_writer(request)
+    body = await json_body(request)
+    async with runtime(request).db.unit_of_work() as uow:
+        await projects.check_founder(uow.session, user)
+        values = postings.check_posting_fields(body)
+        posting = await postings.do_publish_posting(uow, user, values)
+    return JSONResponse({"ok": True, **postings.posting_json(posting, author=False)}, 201)
+
+
+@api
+async def edit_posting(request: Request) -> JSONResponse:
+    user = await network_writer(request)
+    body = await json_body(request)
+    async with runtime(request).db.unit_of_work() as uow:
+        posting = await postings.get_own_posting(uow, user, request.path_params["posting_id"])
+        merged = {**postings.posting_json(posting, author=False), **body}
+        values = postings.check_posting_fields(merged)
+        posting = await postings.do_edit_posting(uow, user, posting.id, values)
+    return JSONResponse({"ok": True, **postings.posting_json(posting, author=False)})
+
+
+async def withdraw_posting(request: Request) -> JSONResponse:
+    user = await network_writer(request)
+    async with runtime(request).db.unit_of_work() as uow:
+        await postings.do_withdraw_posting(uow, user, request.path_params["posting_id"])
+    return JSONResponse({"ok": True})
+
+
+# --- members and contacts ----------------------------------------------------------------
+
+
+async def search_members(request: Request) -> JSONResponse:
+    user = await network_reader(request)
+    rt = runtime(request)
+    await index_missing_members(rt.db)
+    params = request.query_params
+    async with rt.db.read() as session:
+        found = await find_members(
+            session,
+            str(params.get("q", "")),
+            str(params.get("country", "")),
+            page_number(params.get("page")),
+        )
+    del user
+    return JSONResponse({"members": [m.json(lang(request)) for m in found.items], **found.meta()})
+
+
+async def show_member(request: Request) -> JSONResponse:
+    user = await network_reader(request)
+    async with runtime(request).db.read() as session:
+        member = await get_member(session, request.path_params["user_id"])
+        if member is None:
+            raise NotFound(N_("No such member."))
+        items = await postings.get_postings_by(session, member.user.id)
+        state = await contacts.contact_state(session, user.id, member.user.id)
+    return JSONResponse(
+        {
+            **member.json(lang(request)),
+            "postings": [postings.posting_json(p, author=False) for p in items],
+            "contact": state,
+        }
+    )
+
+
+async def list_contacts(request: Request) -> JSONResponse:
+    user = await network_reader(request)
+    async with runtime(request).db.read() as session:
+        book = await contacts.get_contact_book(session, user.id)
+    locale = lang(request)
+
+    def request_json(row, member) -> dict[str, object]:
+        return {
+            "id": row.id,
+            "message": row.message,
+            "created_at": row.created_at.isoformat(),
+            "member": member.json(locale),
+        }
+
+    return JSONResponse(
+        {
+            "contacts": [m.json(locale) for m in book.contacts],
+            "incoming": [request_json(r, m) for r, m in book.incoming],
+            "outgoing": [request_json(r, m) for r, m in book.outgoing],
+        }
+    )
+
+
+async def request_contact(request: Request) -> JSONResponse:
+    user = await network_writer(request)
+    body = await json_body(request)
+    row = await contacts.check_request_contact(
+        runtime(request).db, user, body.get("user_id"), body.get("message")
+    )
+    return JSONResponse({"ok": True, "id": row.id, "status": row.status}, 201)
+
+
+async def answer_request(request: Request) -> JSONResponse:
+    user = await network_writer(request)
+    accept = path_choice(request, "answer", ("accept", "decline")) == "accept"
+    async with runtime(request).db.unit_of_work() as uow:
+        row = await contacts.do_answer_request(uow, user, request.path_params["request_id"], accept)
+    return JSONResponse({"ok": True, "status": row.status})
+
+
+async def cancel_request(request: Request) -> JSONResponse:
+    user = await network_writer(request)
+    async with runtime(request).db.unit_of_work() as uow:
+        await contacts.do_cancel_request(uow, user, request.path_params["request_id"])
+    return JSONResponse({"ok": True})
+
+
+async def remove_contact(request: Request) -> JSONResponse:
+    user = await network_writer(request)
+    async with runtime(request).db.unit_of_work() as uow:
+        await contacts.do_remove_contact(uow, user, request.path_params["user_id"])
+    return JSONResponse({"ok": True})
+
+
+# --- projects ----------------------------------------------------------------------------
+
+
+async def _project_answer(request: Request, project_id: int, status: int = 200) -> JSONResponse:
+    user = await network_reader(request)
+    async with runtime(request).db.read() as session:
+        project = await projects.get_visible_project(session, user, project_id)
+        (view,) = await project_views(session, [project])
+    return JSONResponse({"ok": True, **view.json(lang(request))}, status)
+
+
+async def list_projects(request: Request) -> JSONResponse:
+    user = await network_reader(request)
+    async with runtime(request).db.read() as session:
+        views = await project_views(session, await projects.get_projects_of(session, user.id))
+    tab = request.query_params.get("status")
+    items = [v.json(lang(request)) for v in views if tab in (None, "", v.tab)]
+    return JSONResponse({"projects": items})
+
+
+async def show_project(request: Request) -> JSONResponse:
+    return await _project_answer(request, request.path_params["project_id"])
+
+
+@api
+async def start_project(request: Request) -> JSONResponse:
+    """The caller's draft (created when none): then PATCH it step by step, and submit."""
+    user = await network_writer(request)
+    body = await json_body(request)
+    async with runtime(request).db.unit_of_work() as uow:
+        draft = await projects.do_start_draft(uow, user)
+        if body:
+            await projects.do_save_draft(uow, user, draft.id, body)
+    return await _project_answer(request, draft.id, 201)
+
+
+@api
+async def save_project(request: Request) -> JSONResponse:
+    user = await network_writer(request)
+    body = await json_body(request)
+    async with runtime(request).db.unit_of_work() as uow:
+        await projects.do_save_draft(uow, user, request.path_params["project_id"], body)
+    return await _project_answer(request, request.path_params["project_id"])
+
+
+@api
+async def submit_project(request: Request) -> JSONResponse:
+    user = await network_writer(request)
+    async with runtime(request).db.unit_of_work() as uow:
+        await projects.check_submit(uow, user, request.path_params["project_id"])
+    return await _project_answer(request, request.path_params["project_id"])
+
+
+async def cofounder_answer(request: Request) -> JSONResponse:
+    user = await network_writer(request)
+    accept = path_choice(request, "answer", ("accept", "refuse")) == "accept"
+    async with runtime(request).db.unit_of_work() as uow:
+        await projects.do_cofounder_answer(uow, user, request.path_params["project_id"], accept)
+    return await _project_answer(request, request.path_params["project_id"])
+
+
+async def nss_queue(request: Request) -> JSONResponse:
+    user = await network_reader(request)
+    access_nss(user.kind, user.country_code, {user.country_code or ""})
+    async with runtime(request).db.read() as session:
+        waiting = await approval.get_nss_queue(session, user, decided=False)
+        views = await project_views(session, [item.project for item in waiting])
+    return JSONResponse(
+        {"country": user.country_code, "projects": [v.json(lang(request)) for v in views]}
+    )
+
+
+async def nss_decide(request: Request) -> JSONResponse:
+    user = await network_writer(request)
+    project_id = request.path_params["project_id"]
+    decision = path_choice(request, "decision", ("validate", "refuse"))
+    async with runtime(request).db.unit_of_work() as uow:
+        if decision == "validate":
+            await approval.do_validate(uow, user, project_id)
+        else:
+            body = await json_body(request)
+            await approval.do_refuse(uow, user, project_id, body.get("reason"))
+    return await _project_answer(request, project_id)
+
+
+routes = [
+    *countries.routes,
+    Route("/api/v1/register", register, methods=["POST"]),
+    Route("/api/v1/countries", list_countries, methods=["GET"]),
+    Route("/api/v1/schools", list_schools, methods=["GET"]),
+    Route("/api/v1/postings", list_postings, methods=["GET"]),
+    Route("/api/v1/postings", create_posting, methods=["POST"]),
+    Route("/api/v1/postings/{posting_id:int}", show_posting, methods=["GET"]),
+    Route("/api/v1/postings/{posting_id:int}", edit_posting, methods=["PATCH"]),
+    Route("/api/v1/postings/{posting_id:int}", withdraw_posting, methods=["DELETE"]),
+    Route("/api/v1/members", search_members, methods=["GET"]),
+    Route("/api/v1/members/{user_id:int}", show_member, methods=["GET"]),
+    Route("/api/v1/contacts", list_contacts, methods=["GET"]),
+    Route("/api/v1/contacts/{user_id:int}", remove_contact, methods=["DELETE"]),
+    Route("/api/v1/contact-requests", request_contact, methods=["POST"]),
+    Route("/api/v1/contact-requests/{request_id:int}", cancel_request, methods=["DELETE"]),
+    Route(
+        "/api/v1/contact-requests/{request_id:int}/{answer:str}",
+        answer_request,
+        methods=["POST"],
+    ),
+    Route("/api/v1/projects", list_projects, methods=["GET"]),
+    Route("/api/v1/projects", start_project, methods=["POST"]),
+    Route("/api/v1/projects/{project_id:int}", show_project, methods=["GET"]),
+    Route("/api/v1/projects/{project_id:int}", save_project, methods=["PATCH"]),
+    Route("/api/v1/projects/{project_id:int}/submit", submit_project, methods=["POST"]),
+    Route("/api/v1/projects/{project_id:int}/{answer:str}", cofounder_answer, methods=["POST"]),
+    Route("/api/v1/nss/projects", nss_queue, methods=["GET"]),
+    Route("/api/v1/nss/projects/{project_id:int}/{decision:str}", nss_decide, methods=["POST"]),
+]

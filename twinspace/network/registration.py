@@ -1,0 +1,185 @@
+"""Registering as a teacher (eTwinner) or a platform member, then being logged in."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from twinspace.accounts.auth import (
+    PASSWORD_MAX,
+    LoggedIn,
+    hash_token,
+    normalise_username,
+)
+from twinspace.accounts.models import AuthSession, Country, LoginAttempt, School, User, UserKind
+from twinspace.accounts.passwords import PasswordService
+from twinspace.db import Database, utcnow
+from twinspace.errors import RateLimited
+from twinspace.i18n import N_
+from twinspace.network.forms import Fields, FormInvalid
+from twinspace.network.members import member_text
+from twinspace.network.models import MemberSearch
+from twinspace.network.text import fold
+from twinspace.settings import Settings
+
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
+PASSWORD_MIN = 10
+REGISTER_LIMIT = 10  # attempts per address and window (settings.login_window_seconds)
+COMMON_PASSWORDS = frozenset(
+    {"password12", "password123", "1234567890", "azertyuiop", "qwertyuiop", "motdepasse1"}
+)
+
+
+async def _throttle(db: Database, settings: Settings, address: str) -> None:
+    key = f"register:{address}"
+    since = utcnow() - timedelta(seconds=settings.login_window_seconds)
+    async with db.read() as session:
+        count = await session.scalar(
+            select(func.count())
+            .select_from(LoginAttempt)
+            .where(LoginAttempt.key == key, LoginAttempt.at > since)
+        )
+    if int(count or 0) >= REGISTER_LIMIT:
+        raise RateLimited(N_("Too many registrations from here. Wait a few minutes and try again."))
+    async with db.unit_of_work() as uow:
+        uow.session.add(LoginAttempt(key=key))
+
+
+def _check_shape(body: Any) -> Fields:
+    f = Fields(body)
+    username = f.text("username", max_length=32)
+    if username is not None:
+        username = normalise_username(username)
+        f.values["username"] = username
+        if not USERNAME_RE.match(username):
+            f.errors["username"] = N_(
+                "Use 3 to 32 lower-case letters, digits, dots, dashes or underscores."
+            )
+    f.text("display_name", max_length=120)
+    email = f.text("email", max_length=254)
+    if email is not None:
+        f.values["email"] = email = email.lower()
+        if not EMAIL_RE.match(email):
+            f.errors["email"] = N_("Enter a valid e-mail address.")
+    password = body.get("password")
+    if not isinstance(password, str) or not password:
+        f.errors["password"] = N_("This field is required.")
+    elif len(password) < PASSWORD_MIN:
+        f.errors["password"] = N_("Use at least 10 characters.")
+    elif len(password) > PASSWORD_MAX:
+        f.errors["password"] = N_("This is too long.")
+    elif (
+        password.lower() in COMMON_PASSWORDS
+        or len(set(password)) < 4
+        or (username and username in password.lower())
+    ):
+        f.errors["password"] = N_("This password is too easy to guess. Choose another one.")
+    else:
+        f.values["password"] = password
+    country = f.text("country", max_length=2)
+    if country is not None:
+        f.values["country"] = country.upper()
+    institution = body.get("institution", "school")
+    if institution not in ("school", "other"):
+        f.errors["institution"] = N_("Choose from the list.")
+    f.values["institution"] = institution
+    school_id = body.get("school_id")
+    if school_id not in (None, "", "new"):
+        f.integer("school_id", low=1, high=2**31 - 1)
+    else:
+        f.values["school_id"] = None
+        f.text("school_name", max_length=200)
+        f.text("school_city", max_length=120)
+    return f
+
+
+async def check_register(
+    db: Database,
+    passwords: PasswordService,
+    settings: Settings,
+    body: Any,
+    address: str,
+) -> LoggedIn:
+    """Validate every field, create the member (and their school when new), log them in."""
+    await _throttle(db, settings, address)
+    f = _check_shape(body)
+    v = f.values
+    async with db.read() as session:
+        country = await session.get(Country, v["country"]) if v.get("country") else None
+        if v.get("country") and country is None:
+            f.errors["country"] = N_("Unknown country: choose one from the list.")
+        if v.get("school_id"):
+            school = await session.get(School, v["school_id"])
+            if school is None or (country is not None and school.country_code != country.code):
+                f.errors["school_id"] = N_("Choose a school of your country, or add yours.")
+        duplicates: dict[str, str] = {}
+        if (
+            "username" in v
+            and "username" not in f.errors
+            and await session.scalar(select(User.id).where(User.username == v["username"]))
+        ):
+            duplicates["username"] = N_("This username is taken. Choose another one.")
+        if (
+            "email" in v
+            and "email" not in f.errors
+            and await session.scalar(select(User.id).where(func.lower(User.email) == v["email"]))
+        ):
+            duplicates["email"] = N_("An account with this e-mail address exists already.")
+    if f.errors or duplicates:
+        raise FormInvalid({**f.errors, **duplicates}, conflict=not f.errors)
+    assert country is not None
+    password_hash = await passwords.hash(v["password"])
+    eligible = country.eligible and v["institution"] == "school"
+    token = secrets.token_urlsafe(32)
+    try:
+        async with db.unit_of_work() as uow:
+            s = uow.session
+            if v["school_id"]:
+                school = await s.get(School, v["school_id"])
+            else:
+                school = await _find_or_add_school(uow, v["school_name"], v["school_city"], country)
+            user = User(
+                username=v["username"],
+                display_name=v["display_name"],
+                email=v["email"],
+                password_hash=password_hash,
+                kind=(UserKind.TEACHER if eligible else UserKind.MEMBER).value,
+                country_code=country.code,
+                school_id=school.id if school else None,
+            )
+            s.add(user)
+            await s.flush()
+            s.add(MemberSearch(user_id=user.id, text=member_text(user, school, country)))
+            auth = AuthSession(
+                id=hash_token(token),
+                user_id=user.id,
+                csrf_token=secrets.token_urlsafe(32),
+                expires_at=utcnow() + timedelta(days=settings.session_days),
+                address=address[:64],
+            )
+            s.add(auth)
+    except IntegrityError:  # someone took the username in the meantime
+        raise FormInvalid(
+            {"username": N_("This username is taken. Choose another one.")}, conflict=True
+        ) from None
+    return LoggedIn(token=token, session=auth, user=user)
+
+
+async def _find_or_add_school(uow, name: str, city: str, country: Country) -> School:
+    """The same name in the same city and country is the same school."""
+    candidates = await uow.session.scalars(
+        select(School).where(School.country_code == country.code)
+    )
+    for school in candidates:
+        if fold(school.name) == fold(name) and fold(school.city) == fold(city):
+            return school
+    school = School(name=name, city=city, country_code=country.code)
+    uow.session.add(school)
+    await uow.session.flush()
+    return school
