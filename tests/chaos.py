@@ -39,6 +39,7 @@ RECONNECT_FIRST, RECONNECT_MAX = 0.2, 5.0  # seconds
 # within milliseconds, so wait a moment before asking the server (30 members asking at once
 # for every swapped pair would multiply the load).
 GAP_WAIT = 0.5
+RESYNC_SPREAD = 3.0  # seconds over which the sockets of one process answer a resync
 
 
 class Lost(Exception):
@@ -251,9 +252,10 @@ class ChaosClient:
     # -- events -------------------------------------------------------------------------------
     def _on_event(self, message: list[Any]) -> None:
         name, payload = message[0], (message[1] if len(message) > 1 else None)
-        if name == "resync":
+        if name == "resync":  # every socket of a process hears it at once: spread them out
             self.stats.resyncs += 1
-            self._schedule_catch_up()
+            delay = random.uniform(0, RESYNC_SPREAD)
+            asyncio.get_running_loop().call_later(delay, self._schedule_catch_up)
         elif (
             name == "event"
             and isinstance(payload, dict)

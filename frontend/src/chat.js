@@ -11,6 +11,7 @@ const HISTORY_PAGE = 50;
 const DESCRIBE_PAGE = 100;
 const ANNOUNCE_AFTER = 1500; // ms: messages arriving together are announced as one summary
 const STATUS_FOR = 8000; // ms an action's confirmation stays on screen
+const GAP_WAIT_MS = 500; // a gap in event ids may fill by itself this quickly (see liveEvent)
 
 export function startChat(section) {
   const t = readStrings();
@@ -377,10 +378,33 @@ export function startChat(section) {
     section.dataset.live = "false";
     if (wasConnected) bar.lost();
   });
+  // A gap (an id more than one ahead) usually fills within milliseconds: two server
+  // processes publish the events of one room in either order. Hold the early event a
+  // moment; only if the gap is still open then, fetch what is missing, in order (every
+  // member asking at once for every swapped pair would multiply the server's work).
+  const early = new Map();
+  let gapTimer = null;
+  function liveEvent(event) {
+    if (event.id > lastId + 1) {
+      early.set(event.id, event);
+      if (!gapTimer) {
+        gapTimer = setTimeout(() => { gapTimer = null; early.clear(); catchUp(); }, GAP_WAIT_MS);
+      }
+      return;
+    }
+    apply(event, true);
+    while (early.has(lastId + 1)) {
+      const next = early.get(lastId + 1);
+      early.delete(lastId + 1);
+      apply(next, true);
+    }
+    for (const id of [...early.keys()]) if (id <= lastId) early.delete(id);
+    if (!early.size && gapTimer) { clearTimeout(gapTimer); gapTimer = null; }
+  }
+
   socket.on("event", (event) => {
     if (event.room === room) {
-      if (event.id > lastId + 1) catchUp(); // a gap: fetch what is missing, in order
-      else apply(event, true);
+      liveEvent(event);
     } else if (typeof event.room === "string" && event.room.startsWith("user:")) {
       const data = event.data || {};
       if (data.chat_room !== room || !errorBox) return;
@@ -390,7 +414,8 @@ export function startChat(section) {
     }
   });
   // the server lost its Redis subscription for a moment: events may have been missed
-  socket.on("resync", () => { catchUp(); });
+  // (every browser of that process hears it at once: spread the catch-ups over 3 s)
+  socket.on("resync", () => { setTimeout(catchUp, Math.random() * 3000); });
   socket.on("presence", (p) => { if (p.room === room) strip.show(p.users || []); });
   socket.on("typing", (p) => {
     if (p.room === room && p.user && p.user.id !== meId) typingNow.typing(p.user);

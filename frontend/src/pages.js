@@ -663,6 +663,9 @@ export function startPages(root) {
   socket.on("event", receive);
   // the server lost its Redis subscription for a moment: events may have been missed
   socket.on("resync", () => {
-    for (const [name, state] of rooms) if (state.synced) catchUp(name);
+    // every browser of that process hears it at once: spread the catch-ups over 3 s
+    setTimeout(() => {
+      for (const [name, state] of rooms) if (state.synced) catchUp(name);
+    }, Math.random() * 3000);
   });
 }
