@@ -3,10 +3,11 @@ teacher; bad input is refused and changes nothing."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import insert, select, text
 
 from tests.conftest import RunningServer
 from tests.people_support import snapshot, user_id
@@ -124,3 +125,40 @@ async def test_only_teachers_manage_pupils(server: RunningServer, login) -> None
     assert (await tina.post("/api/v1/spaces/1/pupils", json={"names": "Eve"})).status_code == 201
     after = await snapshot(server)
     assert after["users"] == before["users"] + 1
+
+
+async def test_a_username_taken_meanwhile_is_replaced_not_a_server_error(
+    server: RunningServer, login
+) -> None:
+    """Another transaction (another teacher's class) holds every "zoe.NNN" name, not yet
+    committed, while anne creates Zoé: her check sees them free, her insert waits on the
+    other transaction and collides once it commits. Her whole transaction is tried again
+    and picks a free name; nothing is half-written."""
+    anne = await login("anne")
+    engine = server.runtime.db.engine
+    taken = [f"zoe.{n}" for n in range(100, 1000)]
+    async with engine.connect() as other:
+        transaction = await other.begin()
+        await other.execute(
+            insert(User),
+            [
+                {"username": u, "display_name": "Zoé", "kind": "pupil", "password_hash": "x"}
+                for u in taken
+            ],
+        )
+        creating = asyncio.create_task(
+            anne.post("/api/v1/spaces/1/pupils", json={"names": "Zoé"}, timeout=60)
+        )
+        if engine.dialect.name == "postgresql":  # wait until anne's insert waits on our rows
+            async with engine.connect() as probe:
+                while not await probe.scalar(
+                    text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+                ):
+                    assert not creating.done(), creating.result().text
+                    await asyncio.sleep(0.05)
+        # (SQLite writers queue on one lock: her check runs after our commit, no race there)
+        await transaction.commit()
+    answer = await creating
+    assert answer.status_code == 201, answer.text
+    (pupil,) = answer.json()["pupils"]
+    assert pupil["username"] not in taken and re.fullmatch(r"zoe\.[0-9]{5}", pupil["username"])

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from sqlalchemy.exc import IntegrityError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from twinspace.accounts.models import User
 from twinspace.db import UnitOfWork
-from twinspace.errors import DomainError
+from twinspace.errors import Conflict, DomainError
+from twinspace.i18n import N_
 from twinspace.people.common import member_access
 from twinspace.people.pupils import (
     MAX_AT_ONCE,
@@ -33,6 +35,8 @@ from twinspace.web.context import (
     runtime,
     translate,
 )
+
+USERNAME_RACE_TRIES = 3
 
 
 async def _form_page(
@@ -68,9 +72,14 @@ async def _create(request: Request, user: User, space_id: int, names: object) ->
     async with rt.db.read() as session:
         await member_access(session, user, space_id, Action.MANAGE_PUPILS)
     prepared = await prepare_pupils(rt.passwords, names)
-    async with rt.db.unit_of_work() as uow:
-        await member_access(uow.session, user, space_id, Action.MANAGE_PUPILS)
-        return await check_create_pupils(uow, space_id, user, prepared)
+    for _ in range(USERNAME_RACE_TRIES):
+        try:
+            async with rt.db.unit_of_work() as uow:
+                await member_access(uow.session, user, space_id, Action.MANAGE_PUPILS)
+                return await check_create_pupils(uow, space_id, user, prepared)
+        except IntegrityError:  # another class took one of the same usernames meanwhile
+            continue  # the transaction was rolled back whole: pick new usernames
+    raise Conflict(N_("Usernames were taken by another teacher at the same moment; try again."))
 
 
 async def _set_password(
