@@ -207,6 +207,17 @@ async def test_home_publication_and_gallery(server: RunningServer) -> None:
         assert home.status_code == 200 and "Jonas Becker" in home.text
         assert not re.search(r"\b(Léa|lea|Tom|tom)\b", home.text)  # pupils never shown publicly
         assert "Rivers that connect us" in (await public.get("/gallery")).text
+        # Subjects come from the project registration; ?subject= narrows the gallery.
+        assert gallery[0]["subjects"] == ["science", "geography"]
+        by_subject = (await public.get("/api/v1/gallery?subject=geography")).json()["spaces"]
+        assert [s["title"] for s in by_subject] == ["Rivers that connect us"]
+        assert (await public.get("/api/v1/gallery?subject=music")).json()["spaces"] == []
+        unknown = (await public.get("/api/v1/gallery?subject=nonsense")).json()["spaces"]
+        assert unknown == gallery  # an unknown subject filters nothing
+        french = await public.get("/gallery?subject=music", headers={"Accept-Language": "fr"})
+        assert "Aucun TwinSpace publié ne porte encore sur cette matière." in french.text
+        page = (await public.get("/gallery")).text
+        assert '<span class="badge">Geography</span>' in page
     lea = await api_login(server.url, "lea")
     assert (await lea.post("/api/v1/spaces/1/publish", json={"public": False})).status_code == 403
     await lea.aclose()

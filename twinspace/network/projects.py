@@ -288,3 +288,13 @@ async def get_approvals(session: AsyncSession, project_ids: list[int]) -> dict[i
         for row in rows:
             found[row.project_id].append(row)
     return found
+
+
+async def get_space_subjects(session: AsyncSession, space_ids: list[int]) -> dict[int, list[str]]:
+    """The subjects each opened TwinSpace's project registered (codes of vocab.SUBJECTS)."""
+    if not space_ids:
+        return {}
+    rows = await session.execute(
+        select(Project.space_id, Project.subjects).where(Project.space_id.in_(space_ids))
+    )
+    return {space_id: list(subjects or []) for space_id, subjects in rows}

@@ -7,6 +7,9 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from twinspace.db import UnitOfWork
+from twinspace.i18n import gettext_for
+from twinspace.network.projects import get_space_subjects
+from twinspace.network.vocab import SUBJECTS
 from twinspace.people.home import home_extras
 from twinspace.permissions import Action, Role, Room
 from twinspace.rooms.pages.actions import get_pages, page_facts
@@ -18,6 +21,7 @@ from twinspace.web.context import (
     check_form_write,
     get_auth,
     json_body,
+    locale_of,
     render,
     runtime,
 )
@@ -105,11 +109,26 @@ async def api_publish_home(request: Request) -> JSONResponse:
 
 
 async def gallery(request: Request) -> Response:
+    """Published TwinSpaces with their partner countries and subjects; ?subject= narrows."""
     async with runtime(request).db.read() as session:
         items = await get_gallery(session)
+        subjects = await get_space_subjects(session, [item["id"] for item in items])
+    for item in items:
+        item["subjects"] = subjects.get(item["id"], [])
+    chosen = request.query_params.get("subject") or ""
+    if chosen not in SUBJECTS:
+        chosen = ""
+    if chosen:
+        items = [item for item in items if chosen in item["subjects"]]
     if request.url.path.startswith("/api/"):
         return JSONResponse({"spaces": items})
-    return await render(request, "gallery.html", {"items": items})
+    gettext = gettext_for(locale_of(request))
+    labels = {code: gettext(label) for code, label in SUBJECTS.items()}
+    return await render(
+        request,
+        "gallery.html",
+        {"items": items, "subject_labels": labels, "subject": chosen},
+    )
 
 
 routes = [
