@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -66,20 +67,26 @@ def _ids(request: Request) -> tuple[int, int, int]:
     return tuple(request.path_params[k] for k in ("space_id", "widget_id", "page_id"))  # type: ignore[return-value]
 
 
-async def wiki_page(request: Request) -> Response:
+async def _reader_context(request: Request, session: AsyncSession) -> tuple[WidgetContext, int]:
+    """The wiki widget of the URL as the requester sees it, and the wiki page id asked for."""
     space_id, widget_id, page_id = _ids(request)
     rt = runtime(request)
     auth = await get_auth(request)
-    async with rt.db.read() as session:
-        ctx = await wiki_context(
-            UnitOfWork(session),
-            auth.user,
-            space_id,
-            widget_id,
-            rt.settings,
-            gettext=gettext_for(locale_of(request)),
-            csrf_token=auth.session.csrf_token if auth.session else "",
-        )
+    ctx = await wiki_context(
+        UnitOfWork(session),
+        auth.user,
+        space_id,
+        widget_id,
+        rt.settings,
+        gettext=gettext_for(locale_of(request)),
+        csrf_token=auth.session.csrf_token if auth.session else "",
+    )
+    return ctx, page_id
+
+
+async def wiki_page(request: Request) -> Response:
+    async with runtime(request).db.read() as session:
+        ctx, page_id = await _reader_context(request, session)
         page = await find_page(ctx, page_id)
         doc = await store.load_document(session, page)
         html = render.to_html(crdt.delta(doc), await link_resolver(ctx))
@@ -96,25 +103,14 @@ async def wiki_page(request: Request) -> Response:
         "member": ctx.viewer.is_member,
         "latest": latest,
         "url": page_url(ctx, page.id),
-        "room": f"space:{space_id}:page:{ctx.page.id}",
+        "room": f"space:{ctx.space.id}:page:{ctx.page.id}",
     }
     return await render_page(request, "wiki/page.html", context)
 
 
 async def revision_list(request: Request) -> Response:
-    space_id, widget_id, page_id = _ids(request)
-    rt = runtime(request)
-    auth = await get_auth(request)
-    async with rt.db.read() as session:
-        ctx = await wiki_context(
-            UnitOfWork(session),
-            auth.user,
-            space_id,
-            widget_id,
-            rt.settings,
-            gettext=gettext_for(locale_of(request)),
-            csrf_token=auth.session.csrf_token if auth.session else "",
-        )
+    async with runtime(request).db.read() as session:
+        ctx, page_id = await _reader_context(request, session)
         page = await find_page(ctx, page_id)
         rows, more = await revisions_page(ctx, page, request.query_params.get("before"))
         names = await author_names(ctx, rows)
@@ -130,19 +126,8 @@ async def revision_list(request: Request) -> Response:
 
 
 async def revision_view(request: Request) -> Response:
-    space_id, widget_id, page_id = _ids(request)
-    rt = runtime(request)
-    auth = await get_auth(request)
-    async with rt.db.read() as session:
-        ctx = await wiki_context(
-            UnitOfWork(session),
-            auth.user,
-            space_id,
-            widget_id,
-            rt.settings,
-            gettext=gettext_for(locale_of(request)),
-            csrf_token=auth.session.csrf_token if auth.session else "",
-        )
+    async with runtime(request).db.read() as session:
+        ctx, page_id = await _reader_context(request, session)
         page = await find_page(ctx, page_id)
         revision = await find_revision(ctx, page, request.path_params["number"])
         current = await store.load_document(session, page)
