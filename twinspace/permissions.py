@@ -401,3 +401,13 @@ def access_nss(kind: str | None, officer_country: str | None, countries: set[str
 def access_site_admin(kind: str | None) -> None:
     if kind != "admin":
         raise Forbidden(N_("Only site administrators can do this."))
+
+
+# --- The mailbox: who may write to whom inside a TwinSpace ------------------------------------
+
+
+def may_write_to(sender_role: str | None, recipient_role: str) -> bool:
+    """Safeguarding: an invited guest (a parent, an expert) and a pupil never exchange private
+    messages; they both write to teachers, and everyone else to anyone."""
+    pair = {Role(sender_role) if sender_role else Role.PUBLIC, Role(recipient_role)}
+    return not (Role.VISITOR in pair and pair & PUPIL_ROLES)

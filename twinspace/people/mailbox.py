@@ -15,20 +15,13 @@ from twinspace.events import record_event
 from twinspace.i18n import N_
 from twinspace.people.common import text_field
 from twinspace.people.models import MailMessage, MailRecipient
-from twinspace.permissions import PUPIL_ROLES, Role
+from twinspace.permissions import may_write_to
 from twinspace.spaces.models import Membership
 
 SUBJECT_MAX = 200
 BODY_MAX = 10_000
 MAX_RECIPIENTS = 200
 PAGE_SIZE = 50
-
-
-def may_write_to(sender_role: str | None, recipient_role: str) -> bool:
-    """Safeguarding: an invited guest (a parent, an expert) and a pupil never exchange private
-    messages; they both write to teachers, and everyone else to anyone."""
-    pair = {Role(sender_role) if sender_role else Role.PUBLIC, Role(recipient_role)}
-    return not (Role.VISITOR in pair and pair & PUPIL_ROLES)
 
 
 async def member_roles(session: AsyncSession, space_id: int) -> dict[int, str]:

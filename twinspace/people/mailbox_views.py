@@ -13,10 +13,9 @@ from twinspace.people.mailbox import (
     do_mark_read,
     get_box,
     get_message,
-    may_write_to,
     unread_count,
 )
-from twinspace.permissions import Action, Room
+from twinspace.permissions import Action, Room, may_write_to
 from twinspace.rooms.views import shell_context
 from twinspace.spaces.queries import get_members
 from twinspace.web.context import (
