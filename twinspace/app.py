@@ -32,6 +32,7 @@ from twinspace.network import views_people as network_people
 from twinspace.network import views_projects as network_projects
 from twinspace.notifications import views as notifications_views
 from twinspace.people.routes import routes as people_routes
+from twinspace.privacy import views as privacy_views
 from twinspace.realtime import nodes
 from twinspace.realtime.handlers import register_handlers
 from twinspace.realtime.models import LiveSocket
@@ -213,6 +214,7 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
             *[route for tool in all_tools() for route in tool.routes()],  # before the generic
             *pages_views.routes,  # POST /spaces/{id}/widgets/{widget}/{command} would catch them
             *pages_api.routes,
+            *privacy_views.routes,
             *health.routes,
             *assets.routes,
             *metrics.routes,

@@ -411,3 +411,42 @@ def may_write_to(sender_role: str | None, recipient_role: str) -> bool:
     messages; they both write to teachers, and everyone else to anyone."""
     pair = {Role(sender_role) if sender_role else Role.PUBLIC, Role(recipient_role)}
     return not (Role.VISITOR in pair and pair & PUPIL_ROLES)
+
+
+# --- Personal data: who may export or erase whose ------------------------------------------
+
+
+class DataRequest(enum.StrEnum):
+    EXPORT = "export"
+    ERASE = "erase"
+
+
+TEACHER_ROLES = frozenset({Role.TEACHER_ADMIN, Role.TEACHER})
+
+
+def access_personal_data(
+    request: DataRequest,
+    *,
+    actor_id: int,
+    actor_kind: str,
+    subject_id: int,
+    subject_kind: str,
+    roles_over_pupil: set[str],
+) -> None:
+    """Export: the person themself, a teacher of a TwinSpace where the person is a pupil, a
+    site administrator. Erase: a site administrator; a teacher administrator of the pupil's
+    TwinSpace; a person who is not a pupil, for their own account (pupils' accounts belong to
+    their teachers, who also reset their passwords). ``roles_over_pupil``: the actor's roles in
+    the TwinSpaces where the subject is a pupil. Anyone else learns nothing (not found)."""
+    if actor_kind == "admin":
+        return
+    if actor_id == subject_id:
+        if request is DataRequest.EXPORT or subject_kind != "pupil":
+            return
+        raise Forbidden(N_("Your teacher can erase your account."))
+    roles = {Role(role) for role in roles_over_pupil}
+    if request is DataRequest.EXPORT and roles & TEACHER_ROLES:
+        return
+    if request is DataRequest.ERASE and Role.TEACHER_ADMIN in roles:
+        return
+    raise NotFound(N_("No such person."))
