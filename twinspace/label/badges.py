@@ -48,9 +48,7 @@ async def _founder_countries(session: AsyncSession, space_ids: list[int]) -> dic
     projects = list(await session.scalars(select(Project).where(Project.space_id.in_(space_ids))))
     ids = {p.founder_id for p in projects} | {p.cofounder_id for p in projects if p.cofounder_id}
     countries = dict(
-        (await session.execute(select(User.id, User.country_code).where(User.id.in_(ids))))
-        .tuples()
-        .all()
+        (await session.execute(select(User.id, User.country_code).where(User.id.in_(ids)))).all()
     )
     return {
         p.space_id: {

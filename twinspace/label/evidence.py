@@ -169,9 +169,9 @@ async def get_evidence(
     people = await _people(session, ids)
     school_ids = {school for _, school in people.values() if school != NO_SCHOOL}
     names = dict(
-        (await session.execute(select(School.id, School.name).where(School.id.in_(school_ids))))
-        .tuples()
-        .all()
+        (
+            await session.execute(select(School.id, School.name).where(School.id.in_(school_ids)))
+        ).all()
     )
     first = min([opened_at, *(e.created_at for e in events)])
     evidence = Evidence(months_between(first, now), {})
