@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import httpx
 import pytest
 
 from tests.label_helpers import SPACE, TEXTS, apply, notes, set_project, start
@@ -87,6 +88,20 @@ async def test_nss_review_notifies_and_both_awards_make_a_european_candidate(ser
         assert (await notes(server, name))[-1][0] == "label.european_candidate"
     teacher = (await nss_fr.get(f"/api/v1/members/{anne_id(seen)}/labels")).json()
     assert teacher["labels"][0]["year"] == year and teacher["labels"][0]["country"] == "FR"
+    # the badges: the TwinSpace, the teacher's profile, the public gallery
+    mark = f"European Quality Label candidate {year}"
+    assert mark in (await anne.get(f"/spaces/{SPACE}")).text
+    profile = (await jonas.get(f"/members/{anne_id(seen)}")).text
+    assert f"National Quality Label {year} — FR" in profile
+    assert (await jonas.get(f"/api/v1/members/{anne_id(seen)}")).json()["labels"][0]["year"] == year
+    published = await anne.post(
+        f"/api/v1/spaces/{SPACE}/publish", json={"public": True, "confirm": True}
+    )
+    assert published.status_code == 200
+    async with httpx.AsyncClient(base_url=server.url) as public:
+        gallery = (await public.get("/api/v1/gallery")).json()["spaces"]
+        assert gallery[0]["labels"]["european_candidate"] == [year]
+        assert mark in (await public.get("/gallery")).text
 
 
 def anne_id(view: dict) -> int:
@@ -119,3 +134,36 @@ async def test_sending_checks_the_rules_again(server, login):
     assert refused.status_code == 403 and refused.json()["reasons"] == ["not_european"]
     shown = (await anne.get(f"/api/v1/labels/{app_id}")).json()["application"]
     assert shown["status"] == "draft"
+
+
+async def test_the_pages_work_without_javascript(server, login):
+    anne, nss = await login("anne"), await login("nss-fr")
+    token = anne.headers["X-CSRF-Token"]
+    page = await anne.get(f"/spaces/{SPACE}/label")
+    assert page.status_code == 200 and "Apply for the quality label" in page.text
+    started = await anne.post(f"/spaces/{SPACE}/label/apply", data={"csrf_token": token})
+    assert started.status_code == 303
+    url = started.headers["location"]
+    form = await anne.get(url)
+    assert form.status_code == 200 and 'name="creativity"' in form.text
+    incomplete = await anne.post(url, data={"csrf_token": token, "ict": "Wiki", "send": "1"})
+    assert incomplete.status_code == 400 and "each of the six criteria" in incomplete.text
+    sent = await anne.post(url, data={"csrf_token": token, **TEXTS, "send": "1"})
+    assert sent.status_code == 303
+    app_id = int(url.rsplit("/", 1)[1])
+    queue = await nss.get("/nss/labels")
+    assert f"/nss/labels/{app_id}" in queue.text
+    review = await nss.get(f"/nss/labels/{app_id}")
+    assert "Award the label" in review.text and TEXTS["ict"] in review.text
+    decided = await nss.post(
+        f"/nss/labels/{app_id}",
+        data={"csrf_token": nss.headers["X-CSRF-Token"], "decision": "decline", "comment": ""},
+    )
+    assert decided.status_code == 400  # a decline says why
+    decided = await nss.post(
+        f"/nss/labels/{app_id}",
+        data={"csrf_token": nss.headers["X-CSRF-Token"], "decision": "award", "comment": "Bravo"},
+    )
+    assert decided.status_code == 303
+    french = await anne.get(f"/labels/{app_id}?lang=fr")
+    assert "Label de qualité attribué" in french.text

@@ -481,7 +481,7 @@ def access_label_application(
         return "applicant"
     if kind == "nss" and country is not None and country == nss_country:
         return "officer"
-    raise NotFound(N_("No such application."))
+    raise NotFound(N_("No such label application."))
 
 
 def access_label_review(kind: str | None, country: str | None, nss_country: str) -> None:
@@ -489,7 +489,7 @@ def access_label_review(kind: str | None, country: str | None, nss_country: str)
     if kind != "nss" or country is None:
         raise Forbidden(N_("Only national support service officers can do this."))
     if country != nss_country:
-        raise NotFound(N_("No such application."))
+        raise NotFound(N_("No such label application."))
 
 
 def access_label_queue(kind: str | None, country: str | None) -> None:

@@ -35,12 +35,12 @@ async def get_application(
     """The application and the reader's part in it ("applicant" or "officer")."""
     app = await session.get(LabelApplication, application_id, with_for_update=lock)
     if app is None:
-        raise NotFound(N_("No such application."))
+        raise NotFound(N_("No such label application."))
     part = access_label_application(
         user.id, user.kind, user.country_code, app.applicant_id, app.country_code
     )
     if part == "officer" and app.status == "draft":
-        raise NotFound(N_("No such application."))  # a draft is the teacher's own
+        raise NotFound(N_("No such label application."))  # a draft is the teacher's own
     return app, part
 
 
@@ -179,7 +179,7 @@ async def check_review(
 ) -> LabelApplication:
     app = await uow.session.get(LabelApplication, application_id, with_for_update=True)
     if app is None or app.status == "draft":
-        raise NotFound(N_("No such application."))
+        raise NotFound(N_("No such label application."))
     access_label_review(officer.kind, officer.country_code, app.country_code)
     text = clean_comment(comment, required=not award)
     if app.status != "submitted":

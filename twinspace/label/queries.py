@@ -82,7 +82,7 @@ async def get_application_view(
     project = await session.get(Project, app.project_id)
     space = await session.get(Space, app.space_id)
     if project is None or space is None:
-        raise NotFound(N_("No such application."))
+        raise NotFound(N_("No such label application."))
     evidence = await get_evidence(session, space.id, space.created_at, utcnow())
     catalogue = (
         await example_catalogue(session, space.id)

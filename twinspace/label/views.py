@@ -150,7 +150,7 @@ async def nss_queue_page(request: Request) -> Response:
         tab = "submitted"
     async with runtime(request).db.read() as session:
         items = await queries.get_nss_queue(session, user, tab)
-    context = {"items": items, "tab": tab, "nav": "nss", **_labels(request)}
+    context = {"items": items, "tab": tab, "nav": "nss-labels", **_labels(request)}
     return await render(request, "label/nss_queue.html", context)
 
 
