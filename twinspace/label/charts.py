@@ -9,6 +9,7 @@ from html import escape
 from markupsafe import Markup
 
 WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 640, 220, 40, 40, 10
+LEGEND_ROW = 16
 # Distinguishable in colour and in grey (and each series also has its own pattern of stroke).
 COLOURS = ("#1f5fa8", "#d9822b", "#3b8f4a", "#8e44ad", "#b03a2e", "#5d6d7e")
 
@@ -32,12 +33,13 @@ class Chart:
 
     def svg(self) -> Markup:
         plot_w, plot_h = WIDTH - LEFT - 10, HEIGHT - BOTTOM - TOP
+        height = HEIGHT + LEGEND_ROW * len(self.series)
         n = max(1, len(self.categories))
         group = plot_w / n
-        bar = max(2.0, (group * 0.8) / max(1, len(self.series)))
+        bar = min(48.0, max(2.0, (group * 0.8) / max(1, len(self.series))))
         peak = self.peak
         parts = [
-            f'<svg class="label-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+            f'<svg class="label-chart" viewBox="0 0 {WIDTH} {height}" role="img" '
             f'aria-labelledby="chart-{self.key}-title" aria-describedby="table-{self.key}" '
             f'xmlns="http://www.w3.org/2000/svg">',
             f'<title id="chart-{self.key}-title">{escape(self.title)}</title>',
@@ -47,7 +49,7 @@ class Chart:
             f'<text x="{LEFT - 6}" y="{TOP + plot_h}" text-anchor="end" font-size="11">0</text>',
         ]
         for i, category in enumerate(self.categories):
-            x0 = LEFT + i * group + group * 0.1
+            x0 = LEFT + i * group + (group - bar * len(self.series)) / 2
             for j, series in enumerate(self.series):
                 value = series.values[i]
                 h = plot_h * value / peak
@@ -61,12 +63,12 @@ class Chart:
                 f'<text x="{LEFT + i * group + group / 2:.1f}" y="{HEIGHT - BOTTOM + 16}" '
                 f'text-anchor="middle" font-size="10">{escape(category)}</text>'
             )
-        for j, series in enumerate(self.series):  # the legend, under the axis
-            x = LEFT + j * 150
+        for j, series in enumerate(self.series):  # the legend, one row per series
+            y = HEIGHT - 14 + j * LEGEND_ROW
             parts.append(
-                f'<rect x="{x}" y="{HEIGHT - 14}" width="10" height="10" '
+                f'<rect x="{LEFT}" y="{y}" width="10" height="10" '
                 f'fill="{COLOURS[j % len(COLOURS)]}"/>'
-                f'<text x="{x + 14}" y="{HEIGHT - 5}" font-size="11">{escape(series.label)}</text>'
+                f'<text x="{LEFT + 14}" y="{y + 9}" font-size="11">{escape(series.label)}</text>'
             )
         parts.append("</svg>")
         return Markup("".join(parts))  # noqa: S704 - every text above is escaped
