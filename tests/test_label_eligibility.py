@@ -58,12 +58,17 @@ async def test_the_project_must_be_open_for_the_configured_number_of_days(server
     assert (await status_of(anne))["eligible"] is True
 
 
-async def test_a_national_project_never_earns_the_label(server, login):
+async def test_a_national_project_or_a_closed_twinspace_admits_no_application(server, login):
     await age_space(server, 90)
     await set_project(server, scope="national")
     jonas = await login("jonas")
     assert [r["code"] for r in (await status_of(jonas))["reasons"]] == ["not_european"]
     await _refused(jonas, "not_european")
+    await set_project(server, scope="european")
+    async with server.runtime.db.unit_of_work() as uow:
+        await uow.session.execute(update(Space).where(Space.id == SPACE).values(status="closed"))
+    assert [r["code"] for r in (await status_of(jonas))["reasons"]] == ["not_open"]
+    await _refused(jonas, "not_open")
     assert await _count(server) == 0
 
 
@@ -98,15 +103,6 @@ async def test_pupils_and_visitors_cannot_apply(server, login):
         assert codes == ["not_teacher", "not_project_member"]
         await _refused(client, "not_teacher")
     assert await _count(server) == 0
-
-
-async def test_a_closed_twinspace_admits_no_application(server, login):
-    await age_space(server, 90)
-    async with server.runtime.db.unit_of_work() as uow:
-        await uow.session.execute(update(Space).where(Space.id == SPACE).values(status="closed"))
-    anne = await login("anne")
-    assert [r["code"] for r in (await status_of(anne))["reasons"]] == ["not_open"]
-    await _refused(anne, "not_open")
 
 
 async def test_one_application_per_teacher_and_project_per_year(server, login):
