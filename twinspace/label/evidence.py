@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from twinspace.accounts.models import School, User
@@ -130,11 +130,37 @@ class Evidence:
         }
 
 
-async def _space_events(session: AsyncSession, space_id: int) -> list[Event]:
-    prefix = f"space:{space_id}:"
-    rows = await session.scalars(
-        select(Event)
-        .where(Event.room.startswith(prefix, autoescape=True), Event.type.in_(READ_TYPES))
+DETAIL_TYPES = READ_TYPES - {"chat.message", "page.added", "library.file_added"}
+
+
+def _in_space(space_id: int):  # noqa: ANN202 - a SQL condition
+    return Event.room.startswith(f"space:{space_id}:", autoescape=True)
+
+
+def _month_sql(session: AsyncSession):  # noqa: ANN202 - a SQL expression
+    """The event's UTC month as "YYYY-MM", computed by the database."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.to_char(func.timezone("UTC", Event.created_at), "YYYY-MM")
+    return func.strftime("%Y-%m", Event.created_at)
+
+
+async def _counts(session: AsyncSession, space_id: int) -> list[tuple[str, int, str, int]]:
+    """(type, actor, month, how many) of the contributions: counted by the database, so a
+    TwinSpace with tens of thousands of chat messages costs one grouped query."""
+    month = _month_sql(session)
+    rows = await session.execute(
+        select(Event.type, Event.actor_id, month, func.count())
+        .where(_in_space(space_id), Event.type.in_(CONTRIBUTIONS), Event.actor_id.is_not(None))
+        .group_by(Event.type, Event.actor_id, month)
+    )
+    return [(t, a, m, n) for t, a, m, n in rows]
+
+
+async def _details(session: AsyncSession, space_id: int) -> list[Any]:
+    """The events whose data matters (who replied to whom, what was published…), in order."""
+    rows = await session.execute(
+        select(Event.room, Event.type, Event.data, Event.actor_id, Event.created_at)
+        .where(_in_space(space_id), Event.type.in_(DETAIL_TYPES))
         .order_by(Event.id)
     )
     return list(rows)
@@ -155,7 +181,8 @@ def _who(kind: str) -> str | None:
 async def get_evidence(
     session: AsyncSession, space_id: int, opened_at: datetime, now: datetime
 ) -> Evidence:
-    events = await _space_events(session, space_id)
+    counts = await _counts(session, space_id)
+    events = await _details(session, space_id)
     wiki_titles: dict[int, str] = {}
     for e in events:
         if e.type in ("wiki.page_created", "wiki.page_renamed"):
@@ -166,6 +193,7 @@ async def get_evidence(
             wiki_titles.pop(e.data["page_id"], None)
     authors = await wiki_authors(session, set(wiki_titles))
     ids = {e.actor_id for e in events if e.actor_id} | {a for s in authors.values() for a in s}
+    ids |= {actor for _, actor, _, _ in counts}
     people = await _people(session, ids)
     school_ids = {school for _, school in people.values() if school != NO_SCHOOL}
     names = dict(
@@ -173,7 +201,10 @@ async def get_evidence(
             await session.execute(select(School.id, School.name).where(School.id.in_(school_ids)))
         ).all()
     )
-    first = min([opened_at, *(e.created_at for e in events)])
+    first = min([opened_at, *(e.created_at for e in events[:1])])
+    earliest = min((m for _, _, m, _ in counts), default=None)
+    if earliest is not None:
+        first = min(first, datetime(int(earliest[:4]), int(earliest[5:7]), 1, tzinfo=UTC))
     evidence = Evidence(months_between(first, now), {})
     schools_seen: set[int] = set()
     posts: dict[int, int] = {}  # blog post id → author
@@ -185,19 +216,21 @@ async def get_evidence(
     def school(user_id: int | None) -> int | None:
         return people[user_id][1] if user_id in people else None
 
+    for type_, actor, month, n in counts:
+        if actor not in people:
+            continue
+        kind, where = people[actor]
+        schools_seen.add(where)
+        who = _who(kind)
+        if who:
+            by = evidence.contributions.setdefault(month, {})
+            by.setdefault(where, Counter())[who] += n
+        if type_ == "chat.message":
+            row = evidence.chat.setdefault(month, {})
+            row[where] = row.get(where, 0) + n
     for e in events:
         month, actor = month_of(e.created_at), e.actor_id
-        if e.type in CONTRIBUTIONS and actor in people:
-            kind, where = people[actor]
-            schools_seen.add(where)
-            who = _who(kind)
-            if who:
-                by = evidence.contributions.setdefault(month, {})
-                by.setdefault(where, Counter())[who] += 1
-        if e.type == "chat.message" and actor in people:
-            row = evidence.chat.setdefault(month, {})
-            row[school(actor)] = row.get(school(actor), 0) + 1
-        elif e.type == "blog.post_created" and actor:
+        if e.type == "blog.post_created" and actor:
             posts[e.data["post"]["id"]] = actor
         elif e.type == "forum.topic_created" and actor:
             topics[e.data["topic"]["id"]] = actor
