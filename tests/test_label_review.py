@@ -94,6 +94,8 @@ async def test_nss_review_notifies_and_both_awards_make_a_european_candidate(ser
     profile = (await jonas.get(f"/members/{anne_id(seen)}")).text
     assert f"National Quality Label {year} — FR" in profile
     assert (await jonas.get(f"/api/v1/members/{anne_id(seen)}")).json()["labels"][0]["year"] == year
+    space_profile = (await jonas.get(f"/spaces/{SPACE}/members/{anne_id(seen)}")).text
+    assert f"National Quality Label {year} — FR" in space_profile
     published = await anne.post(
         f"/api/v1/spaces/{SPACE}/publish", json={"public": True, "confirm": True}
     )
