@@ -26,6 +26,8 @@ from twinspace.db import Database, utcnow
 from twinspace.errors import DomainError, Unauthorized
 from twinspace.files import sweep_orphans
 from twinspace.i18n import N_
+from twinspace.label import api as label_api
+from twinspace.label import views as label_views
 from twinspace.monitoring import health, metrics
 from twinspace.network import api as network_api
 from twinspace.network import views_people as network_people
@@ -205,6 +207,8 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
             *network_api.routes,
             *network_people.routes,
             *network_projects.routes,
+            *label_api.routes,
+            *label_views.routes,
             *notifications_views.routes,
             *room_views.routes,
             *people_routes,

@@ -26,3 +26,4 @@ when("#bell", () => import("./notifications.js").then((m) => m.startBell));
 when("[data-network-live]", () => import("./network.js").then((m) => m.startNetworkLive));
 when("select[data-follows]", () => import("./network.js").then((m) => m.followCountry));
 when("[data-wiki-editor]", () => import("./wiki.js").then((m) => m.startWiki));
+when("form[data-label-draft]", () => import("./label.js").then((m) => m.startLabelDraft));
