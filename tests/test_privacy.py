@@ -203,3 +203,45 @@ async def test_export_then_erase_a_pupil_and_a_teacher(
             "/api/v1/session", json={"username": "lea", "password": "demo-pass"}
         )
         assert login.status_code == 401
+
+
+EXPORT_CELLS = [  # (actor, subject, export status, erase status)
+    ("anne", "lea", 200, 400),  # a teacher admin of lea's TwinSpace (erase: wrong confirmation)
+    ("tina", "lea", 200, 404),  # a teacher member may export a pupil's data, not erase it
+    ("paul", "lea", 404, 404),  # a visitor learns nothing
+    ("lea", "lea", 200, 403),  # a pupil exports their own data; their teacher erases
+    ("lea", "anne", 404, 404),
+    ("anne", "jonas", 404, 404),  # a fellow teacher's data is his own
+    ("nss-fr", "anne", 404, 404),
+]
+
+
+async def test_who_may_export_and_erase_whose_data(server: RunningServer, login) -> None:
+    ids = {name: (await person(server, name)).id for name in ("lea", "anne", "jonas")}
+    for actor, subject, export_status, erase_status in EXPORT_CELLS:
+        client = await login(actor)
+        exported = await client.post(f"/api/v1/people/{ids[subject]}/data")
+        assert exported.status_code == export_status, (actor, subject, exported.text)
+        if export_status == 200:
+            assert exported.headers["content-type"] == "application/zip"
+            assert exported.headers["cache-control"] == "no-store"
+            with zipfile.ZipFile(io.BytesIO(exported.content)) as archive:
+                assert "README.html" in archive.namelist()
+        erased = await client.post(
+            f"/api/v1/people/{ids[subject]}/data/erase", json={"confirm": "not-the-name"}
+        )
+        assert erased.status_code == erase_status, (actor, subject, erased.text)
+    assert (await person(server, "lea")) is not None
+
+
+async def test_a_teacher_erases_their_own_account_and_is_logged_out(
+    server: RunningServer, login
+) -> None:
+    tina = await login("tina")
+    page = await tina.get("/account/data")
+    assert page.status_code == 200 and "Erase the account" in page.text
+    erased = await tina.post("/api/v1/me/data/erase", json={"confirm": "tina"})
+    assert erased.status_code == 200, erased.text
+    assert erased.json()["ok"] is True
+    assert (await tina.get("/api/v1/me")).status_code == 401
+    assert await person(server, "tina") is None
