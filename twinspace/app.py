@@ -19,6 +19,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from twinspace.accounts import views_mail
 from twinspace.accounts.passwords import PasswordService
 from twinspace.api import session as api_session
 from twinspace.api import spaces as api_spaces
@@ -184,6 +185,7 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
         routes=[
             *pages.routes,
             *api_session.routes,
+            *views_mail.routes,
             *api_spaces.routes,
             *network_api.routes,
             *network_people.routes,

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from twinspace.accounts.models import School, User, UserKind
 from twinspace.accounts.passwords import PasswordService
-from twinspace.db import Database, UnitOfWork
+from twinspace.db import Database, UnitOfWork, utcnow
 from twinspace.network.demo import add_network_demo
 from twinspace.people.demo import demo_people
 from twinspace.permissions import Role, Room
@@ -159,6 +159,7 @@ async def ensure_demo(
                 school_id=schools[school].id if school else None,
                 password_hash=hashed,
                 email=f"{username}@demo.invalid" if kind is UserKind.TEACHER else None,
+                email_verified_at=utcnow() if kind is UserKind.TEACHER else None,
             )
             s.add(user)
             await s.flush()

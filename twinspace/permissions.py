@@ -411,3 +411,25 @@ def may_write_to(sender_role: str | None, recipient_role: str) -> bool:
     messages; they both write to teachers, and everyone else to anyone."""
     pair = {Role(sender_role) if sender_role else Role.PUBLIC, Role(recipient_role)}
     return not (Role.VISITOR in pair and pair & PUPIL_ROLES)
+
+
+# --- Reaching strangers: an unconfirmed e-mail address ----------------------------------------
+
+
+def may_reach_out(kind: str | None, has_email: bool, email_verified: bool, mail_on: bool) -> bool:
+    """Publishing a posting and sending a contact request reach people who do not know you:
+    on an installation that sends mail, a teacher or platform member first confirms their
+    address. Everything else (reading, TwinSpaces, answering requests) needs no confirmation;
+    without a mailer nobody can confirm, so nothing waits for it."""
+    if not mail_on or kind not in ("teacher", "member") or not has_email:
+        return True
+    return email_verified
+
+
+def access_reach_out(
+    kind: str | None, has_email: bool, email_verified: bool, mail_on: bool
+) -> None:
+    if not may_reach_out(kind, has_email, email_verified, mail_on):
+        raise Forbidden(
+            N_("Confirm your e-mail address first: open the link we sent you, or ask again.")
+        )

@@ -51,6 +51,9 @@ class Settings:
     password_hash_concurrency: int = 2
     socket_transports: tuple[str, ...] = ("polling", "websocket")  # "websocket": no polling
     node_heartbeat_seconds: float = 10.0  # with Redis: liveness of each server process
+    smtp_url: str | None = None  # smtp://host:port (smtps:// for TLS); unset: mail goes to the log
+    mail_from: str = "TwinSpace <no-reply@localhost>"
+    public_url: str | None = None  # https://twinspace.example.org: the base of links in mail
     frontend_dir: Path = field(default=FRONTEND_DIR)
 
     @classmethod
@@ -66,6 +69,9 @@ class Settings:
                 o.strip() for o in (_env("ALLOWED_ORIGINS", "") or "").split(",") if o.strip()
             ),
             "secure_cookies": (_env("SECURE_COOKIES", "0") or "0").lower() in ("1", "true", "yes"),
+            "smtp_url": _env("SMTP_URL"),
+            "mail_from": _env("MAIL_FROM", "TwinSpace <no-reply@localhost>"),
+            "public_url": (_env("PUBLIC_URL") or "").rstrip("/") or None,
             "allowed_upload_types": tuple(
                 t.strip().lower()
                 for t in (_env("ALLOWED_UPLOAD_TYPES", "") or "").split(",")

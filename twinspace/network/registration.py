@@ -10,13 +10,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from twinspace.accounts.auth import (
-    PASSWORD_MAX,
-    LoggedIn,
-    hash_token,
-    normalise_username,
-)
+from twinspace.accounts.auth import LoggedIn, hash_token, normalise_username
+from twinspace.accounts.mailer import is_email
 from twinspace.accounts.models import AuthSession, Country, LoginAttempt, School, User, UserKind
+from twinspace.accounts.password_policy import password_problem
 from twinspace.accounts.passwords import PasswordService
 from twinspace.db import Database, utcnow
 from twinspace.errors import RateLimited
@@ -28,12 +25,7 @@ from twinspace.network.text import fold
 from twinspace.settings import Settings
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
-PASSWORD_MIN = 10
 REGISTER_LIMIT = 10  # attempts per address and window (settings.login_window_seconds)
-COMMON_PASSWORDS = frozenset(
-    {"password12", "password123", "1234567890", "azertyuiop", "qwertyuiop", "motdepasse1"}
-)
 
 
 async def _throttle(db: Database, settings: Settings, address: str) -> None:
@@ -65,21 +57,12 @@ def _check_shape(body: Any) -> Fields:
     email = f.text("email", max_length=254)
     if email is not None:
         f.values["email"] = email = email.lower()
-        if not EMAIL_RE.match(email):
+        if not is_email(email):
             f.errors["email"] = N_("Enter a valid e-mail address.")
     password = body.get("password")
-    if not isinstance(password, str) or not password:
-        f.errors["password"] = N_("This field is required.")
-    elif len(password) < PASSWORD_MIN:
-        f.errors["password"] = N_("Use at least 10 characters.")
-    elif len(password) > PASSWORD_MAX:
-        f.errors["password"] = N_("This is too long.")
-    elif (
-        password.lower() in COMMON_PASSWORDS
-        or len(set(password)) < 4
-        or (username and username in password.lower())
-    ):
-        f.errors["password"] = N_("This password is too easy to guess. Choose another one.")
+    problem = password_problem(password, username)
+    if problem:
+        f.errors["password"] = problem
     else:
         f.values["password"] = password
     country = f.text("country", max_length=2)
