@@ -19,7 +19,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from twinspace.accounts import views_mail
+from twinspace.accounts import views_mail, views_school
 from twinspace.accounts.passwords import PasswordService
 from twinspace.api import session as api_session
 from twinspace.api import spaces as api_spaces
@@ -186,6 +186,7 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
             *pages.routes,
             *api_session.routes,
             *views_mail.routes,
+            *views_school.routes,
             *api_spaces.routes,
             *network_api.routes,
             *network_people.routes,

@@ -433,3 +433,15 @@ def access_reach_out(
         raise Forbidden(
             N_("Confirm your e-mail address first: open the link we sent you, or ask again.")
         )
+
+
+# --- School records ---------------------------------------------------------------------------
+
+
+def access_school_record(
+    kind: str | None, own_school_id: int | None, school_id: int | None
+) -> None:
+    """A school's contact details are read and corrected by its own teachers and members
+    only; to anybody else such a record answers as missing."""
+    if kind not in ("teacher", "member") or own_school_id is None or own_school_id != school_id:
+        raise NotFound(N_("No such school."))

@@ -60,12 +60,17 @@ async def send_mail(settings: Settings, to: str, subject: str, body: str) -> boo
     server refused it. Never raises: a mail server down must not break the page."""
     message = build_message(settings, to, subject, body)
     if not settings.smtp_url:
-        log.warning("no mailer configured (TWINSPACE_SMTP_URL); mail to %s:\n%s", to, message)
+        log.warning(
+            "no mailer configured (TWINSPACE_SMTP_URL); mail to %s, subject %r:\n%s",
+            to,
+            subject,
+            body,
+        )
         return False
     try:
         await asyncio.to_thread(_send_sync, settings.smtp_url, message)
     except (OSError, smtplib.SMTPException, ValueError):
-        log.exception("sending mail to %s failed; its text:\n%s", to, message)
+        log.exception("sending mail to %s failed; subject %r, text:\n%s", to, subject, body)
         return False
     return True
 
