@@ -26,6 +26,7 @@ from twinspace.api import spaces as api_spaces
 from twinspace.db import Database, utcnow
 from twinspace.errors import DomainError, Unauthorized
 from twinspace.files import sweep_orphans
+from twinspace.help import views as help_views
 from twinspace.i18n import N_
 from twinspace.monitoring import health, metrics
 from twinspace.network import api as network_api
@@ -187,6 +188,7 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
             *api_session.routes,
             *views_mail.routes,
             *views_school.routes,
+            *help_views.routes,
             *api_spaces.routes,
             *network_api.routes,
             *network_people.routes,

@@ -445,3 +445,9 @@ def access_school_record(
     only; to anybody else such a record answers as missing."""
     if kind not in ("teacher", "member") or own_school_id is None or own_school_id != school_id:
         raise NotFound(N_("No such school."))
+
+
+def access_nss_card(kind: str | None) -> None:
+    """Only an NSS officer has a contact card on the public help page (their own)."""
+    if kind != "nss":
+        raise Forbidden(N_("Only national support service officers have a contact card."))
