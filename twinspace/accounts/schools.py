@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from twinspace.accounts.mailer import is_email
 from twinspace.accounts.models import School, User
 from twinspace.db import Database
-from twinspace.errors import Conflict, Invalid
+from twinspace.errors import Conflict, Invalid, NotFound
 from twinspace.i18n import N_
 from twinspace.permissions import access_school_record
 
@@ -129,8 +129,7 @@ async def get_own_school(db: Database, user: User, school_id: int | None = None)
     async with db.read() as session:
         school = await session.get(School, target)
     if school is None:
-        access_school_record(None, None, None)  # answers like any school that is not yours
-    assert school is not None
+        raise NotFound(N_("No such school."))
     return school
 
 

@@ -39,6 +39,10 @@ NO_MAILER = N_(
     "This installation cannot send e-mail yet: ask an administrator of this TwinSpace server "
     "to help you choose a new password."
 )
+NO_MAILER_VERIFY = N_(
+    "This installation cannot send e-mail yet: ask an administrator of this TwinSpace server "
+    "to confirm your address."
+)
 PUPILS = N_("Pupils: ask your teacher, who can give you a new password.")
 CHANGED = N_(
     "Your password has been changed and you have been logged out everywhere. Log in with it."
@@ -159,12 +163,6 @@ async def resend_submit(request: Request) -> Response:
     if not mail_configured(rt.settings):
         message = translate(request, NO_MAILER_VERIFY)
     return await render(request, "account/notice.html", {"title": title, "message": message})
-
-
-NO_MAILER_VERIFY = N_(
-    "This installation cannot send e-mail yet: ask an administrator of this TwinSpace server "
-    "to confirm your address."
-)
 
 
 # --- JSON API ------------------------------------------------------------------------------
