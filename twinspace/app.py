@@ -19,12 +19,14 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount
 from starlette.templating import Jinja2Templates
 
+from twinspace.accounts import views_mail, views_school
 from twinspace.accounts.passwords import PasswordService
 from twinspace.api import session as api_session
 from twinspace.api import spaces as api_spaces
 from twinspace.db import Database, utcnow
 from twinspace.errors import DomainError, Unauthorized
 from twinspace.files import sweep_orphans
+from twinspace.help import views as help_views
 from twinspace.i18n import N_
 from twinspace.label import api as label_api
 from twinspace.label import views as label_views
@@ -202,6 +204,9 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
         routes=[
             *pages.routes,
             *api_session.routes,
+            *views_mail.routes,
+            *views_school.routes,
+            *help_views.routes,
             *api_spaces.routes,
             *network_api.routes,
             *network_people.routes,

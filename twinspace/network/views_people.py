@@ -15,6 +15,7 @@ from twinspace.i18n import N_
 from twinspace.label.badges import badges_for_teacher
 from twinspace.network import contacts, postings, views_register
 from twinspace.network.forms import FormInvalid
+from twinspace.network.guard import reach_out
 from twinspace.network.members import (
     country_name,
     get_member,
@@ -122,6 +123,7 @@ async def posting_form(request: Request) -> Response:
             {"nav": "postings", "values": values, "posting_id": posting_id},
         )
     user, form = await _writer(request)
+    reach_out(request, user)
     values = _form_dict(form, FORM_LISTS)
     try:
         async with rt.db.unit_of_work() as uow:
@@ -199,6 +201,7 @@ async def member_page(request: Request) -> Response:
 
 async def contact_request_submit(request: Request) -> Response:
     user, form = await _writer(request)
+    reach_out(request, user)
     target = request.path_params["user_id"]
     await contacts.check_request_contact(runtime(request).db, user, target, form.get("message", ""))
     return see_other(f"/members/{target}")
