@@ -8,6 +8,7 @@ import { startUploads } from "./uploads.js";
 import { startPeople } from "./people.js";
 import { startBell } from "./notifications.js";
 import { followCountry, startNetworkLive } from "./network.js";
+import { startAutosave } from "./autosave.js";
 
 const chat = document.querySelector(".chat__main[data-room]");
 if (chat) startChat(chat);
@@ -30,6 +31,7 @@ const networkLive = document.querySelector("[data-network-live]");
 if (networkLive) startNetworkLive(networkLive);
 const schoolChoice = document.querySelector("select[data-follows]");
 if (schoolChoice) followCountry(schoolChoice);
+for (const form of document.querySelectorAll("form[data-autosave]")) startAutosave(form);
 
 // The wiki's live editor is large: loaded only on a wiki page (a chunk of its own).
 const wiki = document.querySelector("[data-wiki-editor]");

@@ -29,6 +29,22 @@ STEP_LABELS = {
     "preview": N_("Preview"),
 }
 LIST_FIELDS = ("languages", "subjects", "tools")
+FIELD_LABELS = {
+    "school_id": N_("School"),
+    "cofounder_id": N_("Co-founder"),
+    "title": N_("Title"),
+    "description": N_("Short description"),
+    "languages": N_("Communication languages"),
+    "age_min": N_("Pupils' age from"),
+    "age_max": N_("Pupils' age to"),
+    "pupils_count": N_("Number of pupils"),
+    "subjects": N_("Subjects"),
+    "tools": N_("Tools to be used"),
+    "objectives": N_("Objectives"),
+    "procedure": N_("Working procedure"),
+    "results": N_("Expected results"),
+}
+FIELD_STEPS = {"school_id": "school", "cofounder_id": "partner"}  # the others: "details"
 
 
 async def _reader(request: Request):
@@ -100,7 +116,12 @@ async def _form_context(request: Request, user: Any, project_id: int) -> dict[st
         "others": [m for m in book.contacts if not m.eligible],
         "steps": [(s, translate(request, STEP_LABELS[s])) for s in STEPS],
         "values": project.form_values(),
-        "missing": projects.missing_fields(project),
+        "missing": {
+            name: translate(request, message)
+            for name, message in projects.missing_messages(project).items()
+        },
+        "field_labels": {name: translate(request, label) for name, label in FIELD_LABELS.items()},
+        "field_steps": FIELD_STEPS,
     }
 
 
