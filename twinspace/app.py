@@ -29,6 +29,7 @@ from twinspace.i18n import N_
 from twinspace.monitoring import health, metrics
 from twinspace.network import api as network_api
 from twinspace.network import views_people as network_people
+from twinspace.network import views_profile as network_profile
 from twinspace.network import views_projects as network_projects
 from twinspace.notifications import views as notifications_views
 from twinspace.people.routes import routes as people_routes
@@ -187,6 +188,7 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
             *api_spaces.routes,
             *network_api.routes,
             *network_people.routes,
+            *network_profile.routes,
             *network_projects.routes,
             *notifications_views.routes,
             *room_views.routes,

@@ -12,7 +12,7 @@ from starlette.routing import Route
 from twinspace.accounts.models import Country
 from twinspace.errors import NotFound
 from twinspace.i18n import N_
-from twinspace.network import contacts, postings, views_register
+from twinspace.network import contacts, postings, profiles, views_register
 from twinspace.network.forms import FormInvalid
 from twinspace.network.members import (
     country_name,
@@ -24,6 +24,7 @@ from twinspace.network.members import (
 from twinspace.network.pagectx import see_other, show
 from twinspace.network.projects import check_founder
 from twinspace.network.text import page_number
+from twinspace.network.vocab import AGE_GROUPS
 from twinspace.permissions import access_network
 from twinspace.web.context import (
     check_form_write,
@@ -188,10 +189,20 @@ async def member_page(request: Request) -> Response:
             raise NotFound(N_("No such member."))
         items = await postings.get_postings_by(session, member.user.id)
         state = await contacts.contact_state(session, user.id, member.user.id)
+        profile = await profiles.get_profile(session, member.user.id)
+        public = await profiles.get_public_projects(session, member.user.id)
     return await show(
         request,
         "member.html",
-        {"nav": "people", "member": member, "postings": items, "contact": state},
+        {
+            "nav": "people",
+            "member": member,
+            "postings": items,
+            "contact": state,
+            "profile": profiles.profile_json(member.user.id, profile),
+            "public_projects": public,
+            "age_group_labels": {k: translate(request, v) for k, v in AGE_GROUPS.items()},
+        },
     )
 
 
