@@ -28,6 +28,8 @@ from twinspace.files import sweep_orphans
 from twinspace.i18n import N_
 from twinspace.monitoring import health, metrics
 from twinspace.network import api as network_api
+from twinspace.network import views_kits as network_kits
+from twinspace.network import views_page_templates as network_page_templates
 from twinspace.network import views_people as network_people
 from twinspace.network import views_profile as network_profile
 from twinspace.network import views_projects as network_projects
@@ -189,6 +191,8 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
             *network_api.routes,
             *network_people.routes,
             *network_profile.routes,
+            *network_kits.routes,
+            *network_page_templates.routes,
             *network_projects.routes,
             *notifications_views.routes,
             *room_views.routes,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from twinspace.accounts.models import School, User, UserKind
 from twinspace.db import UnitOfWork, utcnow
 from twinspace.network.contacts import pair_key
+from twinspace.network.kits_demo import add_demo_kits
 from twinspace.network.models import Contact, Posting, Project, ProjectApproval
 from twinspace.network.postings import index_posting
 from twinspace.spaces.models import Space
@@ -194,3 +195,4 @@ async def add_network_demo(
                 decided_at=now,
             )
         )
+    await add_demo_kits(uow)

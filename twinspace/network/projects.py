@@ -19,6 +19,7 @@ from twinspace.errors import Conflict, Invalid, NotFound
 from twinspace.i18n import N_
 from twinspace.network.contacts import are_contacts
 from twinspace.network.forms import FormInvalid
+from twinspace.network.kits import check_kit_choice, prefill_from_kit
 from twinspace.network.members import get_member, is_eligible
 from twinspace.network.models import PROJECT_FIELDS, Project, ProjectApproval
 from twinspace.network.notices import tell
@@ -38,9 +39,11 @@ async def check_founder(session: AsyncSession, user: User) -> None:
     access_found(user.kind, await is_eligible(session, user))
 
 
-async def do_start_draft(uow: UnitOfWork, user: User) -> Project:
-    """The founder's unfinished draft, or a new one with their school chosen."""
+async def do_start_draft(uow: UnitOfWork, user: User, kit_id: object = None) -> Project:
+    """The founder's unfinished draft, or a new one with their school chosen; with a kit,
+    the kit's words fill the draft's empty fields."""
     await check_founder(uow.session, user)
+    kit = await check_kit_choice(uow.session, user, kit_id)
     draft = await uow.session.scalar(
         select(Project)
         .where(Project.founder_id == user.id, Project.status == "draft")
@@ -51,6 +54,8 @@ async def do_start_draft(uow: UnitOfWork, user: User) -> Project:
         draft = Project(founder_id=user.id, founder_school_id=user.school_id)
         uow.session.add(draft)
         await uow.session.flush()
+    if kit is not None:
+        prefill_from_kit(draft, kit)
     return draft
 
 

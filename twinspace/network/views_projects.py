@@ -14,6 +14,7 @@ from twinspace.i18n import N_
 from twinspace.network import approval, projects
 from twinspace.network.contacts import get_contact_book
 from twinspace.network.forms import FormInvalid
+from twinspace.network.kits import get_kits
 from twinspace.network.members import is_eligible
 from twinspace.network.models import PROJECT_FIELDS
 from twinspace.network.pagectx import see_other, show
@@ -86,17 +87,22 @@ async def project_new(request: Request) -> Response:
     """Start (or resume) the draft; GET shows a button so that a link never writes."""
     if request.method == "GET":
         return await _start_page(request)
-    user, _ = await _writer(request)
-    async with runtime(request).db.unit_of_work() as uow:
-        draft = await projects.do_start_draft(uow, user)
+    user, form = await _writer(request)
+    try:
+        async with runtime(request).db.unit_of_work() as uow:
+            draft = await projects.do_start_draft(uow, user, form.get("kit_id"))
+    except FormInvalid as err:
+        return await _start_page(request, translate(request, err.fields["kit_id"]), err.status)
     return see_other(f"/projects/{draft.id}/form/school")
 
 
-async def _start_page(request: Request) -> Response:
+async def _start_page(request: Request, error: str | None = None, status: int = 200) -> Response:
     user = await _reader(request)
     async with runtime(request).db.read() as session:
         await projects.check_founder(session, user)
-    return await show(request, "project_start.html", {"nav": "projects"})
+        kits = await get_kits(session)
+    context = {"nav": "projects", "kits": kits, "error": error}
+    return await show(request, "project_start.html", context, status)
 
 
 async def _form_context(request: Request, user: Any, project_id: int) -> dict[str, Any]:
