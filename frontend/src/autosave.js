@@ -76,7 +76,14 @@ export function startAutosave(form) {
       const rest = body();
       if (Object.keys(rest).length) {
         const again = await apiCall("PATCH", url, rest);
-        if (again.ok) for (const name of Object.keys(rest)) dirty.delete(name);
+        if (again.ok) {
+          // saved, unless typed again meanwhile (then it stays to be saved)
+          for (const [name, value] of Object.entries(rest)) {
+            if (JSON.stringify(fieldValue(form, name)) === JSON.stringify(value)) {
+              dirty.delete(name);
+            }
+          }
+        }
       }
       for (const name of Object.keys(fields)) dirty.add(name);
     }

@@ -9,7 +9,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from twinspace.accounts.models import User
-from twinspace.errors import DomainError, Forbidden, Invalid, NotFound
+from twinspace.errors import DomainError, Invalid, NotFound
 from twinspace.i18n import N_
 from twinspace.images import process_image
 from twinspace.network import profiles
@@ -18,7 +18,7 @@ from twinspace.network.guard import api, network_reader, network_writer
 from twinspace.network.members import get_member
 from twinspace.network.pagectx import see_other, show
 from twinspace.network.vocab import AGE_GROUPS
-from twinspace.permissions import access_network
+from twinspace.permissions import access_network, access_network_profile
 from twinspace.uploads import receive_upload
 from twinspace.web.context import (
     check_csrf,
@@ -30,13 +30,10 @@ from twinspace.web.context import (
     translate,
 )
 
-EDITORS = ("teacher", "member")  # the people the network lists
-
 
 def _editor(user: User) -> User:
     access_network(user.kind, user.school_id is not None)
-    if user.kind not in EDITORS:
-        raise Forbidden(N_("Only teachers and platform members have a network profile."))
+    access_network_profile(user.kind)
     return user
 
 
