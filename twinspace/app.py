@@ -32,7 +32,10 @@ from twinspace.label import api as label_api
 from twinspace.label import views as label_views
 from twinspace.monitoring import health, metrics
 from twinspace.network import api as network_api
+from twinspace.network import views_kits as network_kits
+from twinspace.network import views_page_templates as network_page_templates
 from twinspace.network import views_people as network_people
+from twinspace.network import views_profile as network_profile
 from twinspace.network import views_projects as network_projects
 from twinspace.notifications import views as notifications_views
 from twinspace.people.routes import routes as people_routes
@@ -210,6 +213,9 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
             *api_spaces.routes,
             *network_api.routes,
             *network_people.routes,
+            *network_profile.routes,
+            *network_kits.routes,
+            *network_page_templates.routes,
             *network_projects.routes,
             *label_api.routes,
             *label_views.routes,

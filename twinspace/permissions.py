@@ -403,6 +403,12 @@ def access_site_admin(kind: str | None) -> None:
         raise Forbidden(N_("Only site administrators can do this."))
 
 
+def access_network_profile(kind: str | None) -> None:
+    """Only the people the network lists (teachers, platform members) edit a network profile."""
+    if kind not in ("teacher", "member"):
+        raise Forbidden(N_("Only teachers and platform members have a network profile."))
+
+
 # --- The mailbox: who may write to whom inside a TwinSpace ------------------------------------
 
 

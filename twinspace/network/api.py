@@ -15,7 +15,7 @@ from twinspace.accounts.views_mail import link_base
 from twinspace.errors import NotFound
 from twinspace.i18n import N_, gettext_for
 from twinspace.label.badges import badges_for_teacher
-from twinspace.network import api_projects, contacts, countries, postings, projects
+from twinspace.network import api_projects, contacts, countries, postings, profiles, projects
 from twinspace.network.guard import (
     api,
     lang,
@@ -155,12 +155,16 @@ async def show_member(request: Request) -> JSONResponse:
         items = await postings.get_postings_by(session, member.user.id)
         state = await contacts.contact_state(session, user.id, member.user.id)
         labels = await badges_for_teacher(session, member.user.id)
+        profile = await profiles.get_profile(session, member.user.id)
+        public = await profiles.get_public_projects(session, member.user.id)
     return JSONResponse(
         {
             **member.json(lang(request)),
             "labels": labels,
             "postings": [postings.posting_json(p, author=False) for p in items],
             "contact": state,
+            "profile": profiles.profile_json(member.user.id, profile),
+            "public_projects": [profiles.public_project_json(s) for s in public],
         }
     )
 

@@ -8,6 +8,7 @@ from twinspace.accounts.models import School, User, UserKind
 from twinspace.db import UnitOfWork, utcnow
 from twinspace.i18n import N_
 from twinspace.network.contacts import pair_key
+from twinspace.network.kits_demo import add_demo_kits
 from twinspace.network.models import Contact, Posting, Project, ProjectApproval
 from twinspace.network.notices import tell
 from twinspace.network.postings import index_posting
@@ -214,6 +215,7 @@ async def add_network_demo(
             )
         )
     await _seed_notifications(uow, users, project, games)
+    await add_demo_kits(uow)
 
 
 async def _seed_notifications(
