@@ -15,7 +15,7 @@ from starlette.templating import Jinja2Templates
 from twinspace.accounts.auth import get_session_user
 from twinspace.accounts.models import AuthSession, User
 from twinspace.errors import Forbidden, Invalid, Unauthorized
-from twinspace.i18n import N_, gettext_for
+from twinspace.i18n import N_, gettext_for, translations
 from twinspace.notifications.service import unread_count
 from twinspace.runtime import Runtime
 from twinspace.web.cookies import SESSION_COOKIE
@@ -144,6 +144,8 @@ async def render(
         "csrf_token": mask_token(auth.session.csrf_token) if auth.session else "",
         "assets_built": request.app.state.assets.built,
         "unread_notifications": await _unread(request, auth.user),
+        "mail_verification": bool(runtime(request).settings.smtp_url),
+        "ngettext": translations(locale).ngettext,
     }
     base.update(context or {})
     return templates.TemplateResponse(request, template, base, status_code=status_code)
