@@ -28,7 +28,13 @@ COMPONENT = Component(
         TableData(
             "schools",
             "Schools (institutions, not people).",
-            not_personal={"name": "a school's name", "city": "a school's city"},
+            not_personal={
+                "name": "a school's name",
+                "city": "a school's city",
+                "address": "a school's postal address",
+                "email": "a school's office address",
+                "head_email": "the institutional address of the school's head",
+            },
         ),
     ),
 )

@@ -26,6 +26,29 @@ COMPONENT = Component(
             text=("text",),
         ),
         TableData(
+            "network_profiles",
+            "The network profile: photo, about me, languages, subjects, age groups.",
+            owner=("user_id",),
+            text=("about", "languages", "subjects", "age_groups"),
+            blobs=("photo",),
+        ),
+        TableData(
+            "project_kits",
+            "Project kits (teaching material, not people).",
+            not_personal={
+                c: "a kit's content"
+                for c in (
+                    "title",
+                    "summary",
+                    "subjects",
+                    "tools",
+                    "objectives",
+                    "activities",
+                    "pages",
+                )
+            },
+        ),
+        TableData(
             "network_projects",
             "Projects the person founded or co-founded (kept for the partners).",
             attributed=("founder_id", "cofounder_id"),

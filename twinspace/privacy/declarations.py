@@ -21,6 +21,7 @@ class TableData:
     - ``person_json``: JSON columns that may name anyone (``{"id": 3, "name": "Léa C."}``,
       a list of ids); every row is scrubbed of the erased person.
     - ``files``: columns holding stored file keys: the files go with the person's rows.
+    - ``blobs``: binary columns holding the person's own picture or file (exported as files).
     - ``blank``: ``{person column: text columns}``: text emptied on erasure in the rows where
       that column named the person (the moderated message kept in the moderation log).
     - ``username_keyed``: text columns of keys that hold a username among ``:``-separated
@@ -37,6 +38,7 @@ class TableData:
     text: tuple[str, ...] = ()
     person_json: tuple[str, ...] = ()
     files: tuple[str, ...] = ()
+    blobs: tuple[str, ...] = ()
     blank: dict[str, tuple[str, ...]] = field(default_factory=dict)
     username_keyed: tuple[str, ...] = ()
     secret: tuple[str, ...] = ()
@@ -54,6 +56,7 @@ class TableData:
             *self.secret,
             *self.username_keyed,
             *self.files,
+            *self.blobs,
             *self.not_personal,
         )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import zipfile
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -42,14 +43,34 @@ async def _rows(session: AsyncSession, table: Table, data: TableData, user_id: i
     return [{c.name: _plain(row[i]) for i, c in enumerate(shown)} for row in result]
 
 
-async def collect(
-    session: AsyncSession, user_id: int
-) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-    """``({component: document}, [(file key, file name)])`` for the person."""
+@dataclass
+class ExportFile:
+    name: str
+    key: str | None = None  # in the file store
+    data: bytes | None = None  # held in a row
+
+
+async def _blobs(
+    session: AsyncSession, table: Table, data: TableData, user_id: int
+) -> list[ExportFile]:
+    if not data.blobs or not data.owner:
+        return []
+    condition = or_(*(table.c[column] == user_id for column in data.owner))
+    found = []
+    for column in data.blobs:
+        blobs = await session.scalars(select(table.c[column]).where(condition))
+        for number, blob in enumerate(blobs, start=1):
+            if blob:
+                found.append(ExportFile(f"{table.name}-{column}-{number}", data=bytes(blob)))
+    return found
+
+
+async def collect(session: AsyncSession, user_id: int) -> tuple[dict[str, Any], list[ExportFile]]:
+    """``({component: document}, [files])`` for the person."""
     if await session.get(User, user_id) is None:
         raise NotFound(N_("No such person."))
     documents: dict[str, Any] = {}
-    files: list[tuple[str, str]] = []
+    files: list[ExportFile] = []
     tables = Base.metadata.tables
     for component in components():
         document: dict[str, Any] = {
@@ -59,12 +80,15 @@ async def collect(
         }
         for data in component.tables:
             rows = await _rows(session, tables[data.table], data, user_id)
+            files += await _blobs(session, tables[data.table], data, user_id)
             if not rows:
                 continue
             document["tables"][data.table] = {"purpose": data.purpose, "rows": rows}
             for column in data.files:
                 files += [
-                    (row[column], str(row.get("name") or column)) for row in rows if row.get(column)
+                    ExportFile(str(row.get("name") or column), key=row[column])
+                    for row in rows
+                    if row.get(column)
                 ]
         if document["tables"]:
             documents[component.name] = document
@@ -109,14 +133,17 @@ def write_zip(
             archive.writestr(
                 f"{_file_name(name)}.json", json.dumps(document, ensure_ascii=False, indent=2)
             )
-        for key, label in files:
-            safe = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in label)[:80]
-            member = f"files/{key}-{safe}"
-            try:
-                with archive.open(member, "w") as out:
-                    for chunk in storage.read(key):
-                        out.write(chunk)
-            except FileNotFoundError:
-                continue
+        for number, item in enumerate(files, start=1):
+            safe = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in item.name)[:80]
+            member = f"files/{number:03d}-{safe}"
+            if item.data is not None:
+                archive.writestr(member, item.data)
+            else:
+                try:
+                    with archive.open(member, "w") as out:
+                        for chunk in storage.read(item.key or ""):
+                            out.write(chunk)
+                except FileNotFoundError:
+                    continue
             names.append(member)
         archive.writestr("README.html", _index(username, documents, names))
