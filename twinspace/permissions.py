@@ -540,6 +540,8 @@ def access_label_review(kind: str | None, country: str | None, nss_country: str)
 def access_label_queue(kind: str | None, country: str | None) -> None:
     if kind != "nss" or country is None:
         raise Forbidden(N_("Only national support service officers can do this."))
+
+
 # --- Reaching strangers: an unconfirmed e-mail address ----------------------------------------
 
 
@@ -578,3 +580,36 @@ def access_nss_card(kind: str | None) -> None:
     """Only an NSS officer has a contact card on the public help page (their own)."""
     if kind != "nss":
         raise Forbidden(N_("Only national support service officers have a contact card."))
+
+
+# --- A project's life: closing and reopening its TwinSpace ---------------------------------
+
+
+def access_close_project(
+    *,
+    actor_id: int,
+    actor_kind: str,
+    actor_country: str | None,
+    founder_ids: set[int],
+    founder_countries: set[str],
+    is_member: bool,
+) -> None:
+    """The founders close (and reopen) their project; the national support service of either
+    founder's country may close it too. Members learn they may not; others that it is not there."""
+    if actor_id in founder_ids:
+        return
+    if actor_kind == "nss" and actor_country in founder_countries:
+        return
+    if is_member:
+        raise Forbidden(
+            N_("Only the project's founders and their national support services can do this.")
+        )
+    raise NotFound(N_("No such project."))
+
+
+def access_reopen_project(*, actor_id: int, founder_ids: set[int], is_member: bool) -> None:
+    if actor_id in founder_ids:
+        return
+    if is_member:
+        raise Forbidden(N_("Only the project's founders can reopen it."))
+    raise NotFound(N_("No such project."))
