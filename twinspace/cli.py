@@ -50,6 +50,39 @@ def cmd_migrate(settings: Settings) -> None:
     upgrade(settings.database_url)
 
 
+def prepare_database(settings: Settings) -> None:
+    """A new, empty database is migrated here (so `serve --demo` works in one command); one
+    that an older version left behind the code's migrations is refused: upgrading is a step
+    the administrator takes, after a backup, with `twinspace migrate`."""
+    from twinspace.migrate import SchemaState, schema_state
+
+    state = schema_state(settings.database_url)
+    if state is SchemaState.EMPTY:
+        cmd_migrate(settings)
+    elif state is SchemaState.BEHIND:
+        sys.exit(
+            f"The database is behind TwinSpace {version()}'s migrations. Back it up, run "
+            "`twinspace migrate` (with the same TWINSPACE_DATABASE_URL), then start the server."
+        )
+    elif state is SchemaState.NEWER:
+        sys.exit(
+            "The database was migrated by a newer TwinSpace than this one "
+            f"({version()}): run the newer version, or restore a backup made before it."
+        )
+
+
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed_version
+
+    try:
+        return installed_version("twinspace")
+    except PackageNotFoundError:  # running from a checkout that was never installed
+        from twinspace import __version__
+
+        return __version__
+
+
 def _freeze_heap() -> None:
     """Move everything allocated at start-up out of the garbage collector's reach: full
     collections over it caused a periodic p99 stall in the fan-out (bench/README.md).
@@ -74,7 +107,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
 
     if args.workers > 1 and not settings.redis_url:
         sys.exit("twinspace serve --workers N needs TWINSPACE_REDIS_URL (processes share Redis)")
-    cmd_migrate(settings)
+    prepare_database(settings)
     if args.demo:
         created = asyncio.run(_seed_demo(settings))
         print("Demo data " + ("created." if created else "already present, reused."))
@@ -110,6 +143,7 @@ def _has_sansio() -> bool:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="twinspace", description="TwinSpace server")
+    parser.add_argument("--version", action="version", version=f"twinspace {version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the server")
     serve.add_argument("--host", default="127.0.0.1")

@@ -7,8 +7,10 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-FRONTEND_DIR = PROJECT_ROOT / "frontend"
+from twinspace.resources import CHECKOUT_FRONTEND, frontend_dir
+
+PROJECT_ROOT = CHECKOUT_FRONTEND.parent  # the checkout (docs/, deploy/): absent from a wheel
+FRONTEND_DIR = CHECKOUT_FRONTEND
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -51,7 +53,7 @@ class Settings:
     password_hash_concurrency: int = 2
     socket_transports: tuple[str, ...] = ("polling", "websocket")  # "websocket": no polling
     node_heartbeat_seconds: float = 10.0  # with Redis: liveness of each server process
-    frontend_dir: Path = field(default=FRONTEND_DIR)
+    frontend_dir: Path = field(default_factory=frontend_dir)
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:

@@ -1,0 +1,107 @@
+"""The wheel is the whole server: built from this checkout, installed alone into a fresh
+virtualenv, it migrates and serves the demo from an empty folder, with its templates, its
+built assets and its compiled translations (nothing read from the checkout)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+ASSET = re.compile(r'(?:href|src)="(/static/[^"]+)"')
+CHUNK = re.compile(r'"\./(chunks/[^"]+\.js)"')
+
+
+def _run(*argv: str | Path, cwd: Path, env: dict[str, str] | None = None) -> str:
+    done = subprocess.run(
+        [str(a) for a in argv], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, f"{argv}: {done.stdout[-2000:]}{done.stderr[-2000:]}"
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bin/ folder of a fresh virtualenv holding only the wheel and its dependencies."""
+    if not (ROOT / "frontend" / "static" / "build" / "app.js").exists():
+        pytest.fail("build the frontend first (make setup)")
+    work = tmp_path_factory.mktemp("wheel")
+    shutil.rmtree(ROOT / "build", ignore_errors=True)  # no stale modules from an older build
+    _run(sys.executable, "-m", "build", "--wheel", "--outdir", work / "dist", ROOT, cwd=work)
+    (wheel,) = (work / "dist").glob("twinspace-*-py3-none-any.whl")
+    _run(sys.executable, "-m", "venv", work / "venv", cwd=work)
+    bin_dir = work / "venv" / "bin"
+    _run(bin_dir / "pip", "install", "-q", "--disable-pip-version-check", wheel, cwd=work)
+    return bin_dir
+
+
+def test_the_wheel_serves_the_demo_from_an_empty_folder(installed: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "site"
+    empty.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TWINSPACE_", "PYTHON"))}
+    env["PATH"] = f"{installed}:{env.get('PATH', '')}"
+    where = _run(
+        installed / "python",
+        "-c",
+        "from twinspace.resources import frontend_dir; print(frontend_dir())",
+        cwd=empty,
+        env=env,
+    )
+    assert Path(where.strip()).is_relative_to(installed.parent)  # the package's own copy
+    assert _run(installed / "twinspace", "--version", cwd=empty, env=env).startswith("twinspace ")
+    _run(installed / "twinspace", "migrate", cwd=empty, env=env)
+    port = free_port()
+    server = subprocess.Popen(
+        [installed / "twinspace", "serve", "--demo", "--port", str(port)],
+        cwd=empty,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        with httpx.Client(base_url=url, timeout=10) as client:
+            deadline = time.monotonic() + 60
+            while True:
+                assert server.poll() is None, server.stdout.read() if server.stdout else ""
+                try:
+                    if client.get("/healthz").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert time.monotonic() < deadline, "the server did not come up"
+                time.sleep(0.1)
+            login = client.get("/login")
+            assert login.status_code == 200
+            assert 'name="password"' in login.text
+            assets = set(ASSET.findall(login.text))
+            assert {"/static/css/app.css", "/static/build/app.js"} <= assets
+            for path in sorted(assets):
+                answer = client.get(path)
+                assert answer.status_code == 200 and answer.content, path
+                if path.endswith("app.js"):
+                    for chunk in CHUNK.findall(answer.text):  # the code-split bundles too
+                        assert client.get(f"/static/build/{chunk}").status_code == 200, chunk
+            french = client.get("/login", headers={"Accept-Language": "fr"})
+            assert "Mot de passe" in french.text  # the compiled French catalogue
+            assert (
+                client.post(
+                    "/api/v1/session", json={"username": "anne", "password": "demo-pass"}
+                ).status_code
+                == 200
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    assert (empty / "var").is_dir()  # its data went to the folder it was started in
