@@ -20,6 +20,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from twinspace.accounts.passwords import PasswordService
+from twinspace.api import openapi as api_openapi
 from twinspace.api import session as api_session
 from twinspace.api import spaces as api_spaces
 from twinspace.db import Database, utcnow
@@ -183,6 +184,7 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
     app = Starlette(
         routes=[
             *pages.routes,
+            *api_openapi.routes,
             *api_session.routes,
             *api_spaces.routes,
             *network_api.routes,

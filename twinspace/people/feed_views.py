@@ -6,9 +6,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from twinspace.api.schema import declare
 from twinspace.db import UnitOfWork
 from twinspace.errors import Invalid
 from twinspace.i18n import N_, gettext_for
+from twinspace.people import schemas as S
 from twinspace.people.common import member_access
 from twinspace.people.feed import PAGE_SIZE, get_feed
 from twinspace.permissions import Room
@@ -58,6 +60,12 @@ async def activity_page(request: Request) -> Response:
     return await render(request, "people/activity.html", context)
 
 
+@declare(
+    "The TwinSpace's activity feed, newest first",
+    query=S.FeedQuery,
+    answer=S.FeedOut,
+    auth="public",
+)
 async def api_feed(request: Request) -> JSONResponse:
     _, items, older = await _load(request)
     return JSONResponse({"items": [i.json() for i in items], "before": older})

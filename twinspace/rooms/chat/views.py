@@ -10,9 +10,11 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from twinspace.accounts.models import User
+from twinspace.api.schema import declare
 from twinspace.errors import DomainError, Invalid, NotFound
 from twinspace.i18n import N_
 from twinspace.permissions import Action, Room, access_chat_room
+from twinspace.rooms import schemas as S
 from twinspace.rooms.chat.actions import (
     get_chat_room,
     get_chat_rooms,
@@ -133,6 +135,7 @@ async def chat_command_form(request: Request) -> Response:
     return RedirectResponse(target, status_code=303)
 
 
+@declare("The chat rooms the caller may enter", answer=S.ChatRoomsOut, auth="public")
 async def api_rooms(request: Request) -> JSONResponse:
     auth = await get_auth(request)
     async with runtime(request).db.read() as session:
@@ -149,6 +152,12 @@ async def api_rooms(request: Request) -> JSONResponse:
     )
 
 
+@declare(
+    "A chat room's history, newest last",
+    query=S.HistoryQuery,
+    answer=S.ChatHistoryOut,
+    auth="public",
+)
 async def api_messages(request: Request) -> JSONResponse:
     auth = await get_auth(request)
     before_raw = request.query_params.get("before")
@@ -184,6 +193,13 @@ async def api_messages(request: Request) -> JSONResponse:
     )
 
 
+@declare(
+    "Send a chat message (answered once it is stored)",
+    body=S.ChatText,
+    answer=S.ChatAnswerOut,
+    status=201,
+    errors=(429,),
+)
 async def api_send(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     body = await json_body(request)
@@ -192,6 +208,12 @@ async def api_send(request: Request) -> JSONResponse:
     )
 
 
+@declare(
+    "Run a chat command: edit, delete, history, report, hide, release, mute, settings...",
+    body=S.ChatCommand,
+    answer=S.ChatAnswerOut,
+    errors=(409, 429),
+)
 async def api_command(request: Request) -> JSONResponse:
     """POST .../chat/{name}/{command}: the same commands as the ``chat:<command>`` socket events."""
     _, user = await check_api_write(request)
