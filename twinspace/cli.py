@@ -16,7 +16,7 @@ DEMO_ACCOUNTS = (
     "  visitor:       paul\n"
     "  NSS officers:  nss-fr, nss-de\n"
     "  network:       lucia (Spain), piotr (Poland): postings, contacts, and the project\n"
-    "                 \"Legends of our towns\" (lucia, anne) awaits the NSS of Spain, France\n"
+    '                 "Legends of our towns" (lucia, anne) awaits the NSS of Spain, France\n'
     "  password for every demo account: demo-pass"
 )
 
@@ -132,6 +132,45 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     uvicorn.run(app, **options)
 
 
+def schema_document(kind: str) -> dict:
+    """The OpenAPI document of /api/v1/ or the AsyncAPI document of the socket protocol,
+    built from the code's declarations (no database, no server needed)."""
+    import tempfile
+    from pathlib import Path
+
+    from twinspace import __version__
+
+    if kind == "asyncapi":
+        from twinspace.realtime.protocol import build_asyncapi
+
+        return build_asyncapi(__version__)
+    from twinspace.api.openapi import build_openapi
+    from twinspace.app import create_app
+
+    scratch = Path(tempfile.gettempdir())
+    settings = Settings(
+        var_dir=scratch,
+        database_url="sqlite+aiosqlite://",
+        redis_url=None,
+        secret_key="schema",
+        media_dir=scratch / "twinspace-schema-media",
+    )
+    routes = create_app(settings).other_asgi_app.app.routes  # type: ignore[attr-defined]
+    return build_openapi(routes, __version__)
+
+
+def cmd_schema(args: argparse.Namespace) -> None:
+    import json
+
+    text = json.dumps(schema_document(args.kind), indent=2, ensure_ascii=False) + "\n"
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        print(f"Wrote {args.out}.")
+    else:
+        sys.stdout.write(text)
+
+
 def _has_sansio() -> bool:
     try:
         import websockets  # noqa: F401
@@ -160,8 +199,16 @@ def main(argv: list[str] | None = None) -> None:
     )
     sub.add_parser("migrate", help="apply database migrations")
     sub.add_parser("demo", help="create the demo installation (once)")
+    schema = sub.add_parser(
+        "schema", help="print the OpenAPI (HTTP API) or AsyncAPI (Socket.IO) document"
+    )
+    schema.add_argument("kind", choices=("openapi", "asyncapi"))
+    schema.add_argument("--out", help="write it to this file instead")
     sub.add_parser("purge-chat", help="delete chat history older than each TwinSpace keeps it")
     args = parser.parse_args(argv)
+    if args.command == "schema":
+        cmd_schema(args)
+        return
     settings = Settings.from_env()
     if args.command == "serve":
         cmd_serve(args, settings)

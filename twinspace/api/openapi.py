@@ -16,11 +16,15 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from twinspace.api.schema import Error, Operation, declare, operation_of
+from twinspace.ids import ID_DIGITS
 
 API_PREFIX = "/api/v1/"
 REF = "#/components/schemas/{model}"
 PARAM = re.compile(r"{(\w+)(?::(\w+))?}")
-CONVERTERS = {"int": {"type": "integer", "minimum": 0}, "path": {"type": "string"}}
+CONVERTERS = {
+    "int": {"type": "integer", "minimum": 0, "maximum": 10**ID_DIGITS - 1},
+    "path": {"type": "string"},
+}
 ERROR_TEXT = {
     400: "invalid: the body, a parameter or a value is not acceptable",
     401: "unauthorized: log in first (or wrong user name or password)",
@@ -91,10 +95,10 @@ def _errors(method: str, path: str, operation: Operation) -> set[int]:
     codes = set(operation.errors) | {400}
     if PARAM.search(path):
         codes.add(404)
-    if operation.auth == "user":
-        codes.add(401)
-    if method != "get" and operation.auth != "none":
-        codes.update({401, 403})  # log in first; the CSRF token or the Origin is wrong
+    if operation.auth != "none":
+        # log in first; not allowed (or a wrong CSRF token); a missing thing and a
+        # forbidden thing answer alike to outsiders
+        codes.update({401, 403, 404})
     return codes
 
 
