@@ -51,11 +51,22 @@ async def test_the_document_is_public_cached_and_openapi_3_1(server: RunningServ
 
 async def test_a_body_that_breaks_the_schema_answers_invalid(server: RunningServer, login) -> None:
     anne = await login("anne")
-    for body in ({"names": 5}, {"names": [1, 2]}, {}):
+    for body in ({"names": 5}, {"names": [1, 2]}, {"names": None}):
         answer = await anne.post("/api/v1/spaces/1/pupils", json=body)
         assert answer.status_code == 400, answer.text
         data = answer.json()
         assert data["error"] == "invalid" and data["message"] and data["field"].startswith("names")
+        assert all(data["fields"].values())
+    missing = await anne.post("/api/v1/spaces/1/pupils", json={})  # the view's own words
+    assert missing.status_code == 400 and missing.json()["error"] == "invalid"
+    french = await anne.post(
+        "/api/v1/spaces/1/pupils", json={"title": 5, "names": ["Zoé"]}, cookies={"ts_lang": "fr"}
+    )
+    assert french.status_code == 201  # unknown fields are ignored
+    french = await anne.post(
+        "/api/v1/spaces/1/pupils", json={"names": 5}, cookies={"ts_lang": "fr"}
+    )
+    assert french.json()["fields"]["names"] == "Ceci doit être une liste."
     accepted = await anne.post("/api/v1/spaces/1/pupils", json={"names": ["Zoé"]})
     assert accepted.status_code == 201  # a good body still goes through
 

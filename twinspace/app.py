@@ -64,8 +64,11 @@ async def domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
     message = translate(request, exc.message)
     if _is_api(request):
+        details = dict(exc.details)
+        if isinstance(details.get("fields"), dict):  # field → message, in the reader's language
+            details["fields"] = {k: translate(request, v) for k, v in details["fields"].items()}
         return JSONResponse(
-            {"ok": False, "error": exc.code, "message": message, **exc.details}, exc.status
+            {"ok": False, "error": exc.code, "message": message, **details}, exc.status
         )
     if isinstance(exc, Unauthorized) and request.method == "GET":
         return pages.login_redirect(request)

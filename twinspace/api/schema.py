@@ -106,22 +106,47 @@ def operation_of(endpoint: object, method: str | None = None) -> Operation | Non
     return declared.get(method.upper() if method else None) or declared.get(None)
 
 
-def _describe(error: Mapping[str, Any]) -> tuple[str, str]:
-    where = ".".join(str(part) for part in error.get("loc", ())) or "body"
-    return where, str(error.get("msg", "invalid"))
+# what a reader is told about a field of the wrong kind, by pydantic's error type
+PROBLEMS = {
+    "string_type": N_("This must be text."),
+    "int_type": N_("Enter a whole number."),
+    "int_from_float": N_("Enter a whole number."),
+    "bool_type": N_("This must be true or false."),
+    "list_type": N_("This must be a list."),
+    "dict_type": N_("This must be an object."),
+    "model_type": N_("This must be an object."),
+    "literal_error": N_("Choose from the list."),
+    "enum": N_("Choose from the list."),
+    "extra_forbidden": N_("Unknown field."),
+    "string_too_long": N_("This is too long."),
+    "too_long": N_("This is too long."),
+}
+OTHER_PROBLEM = N_("This value is not acceptable.")
+
+
+def _field(error: Mapping[str, Any]) -> str:
+    location = error.get("loc", ())  # ("names", "list[str]", 0): the body's field comes first
+    return str(location[0]) if location else "body"
 
 
 def check_body(endpoint: object, method: str | None, body: dict[str, Any]) -> None:
-    """Raise Invalid (400) when ``body`` does not match the endpoint's declared body."""
+    """Raise Invalid (400) when a field of ``body`` has the wrong JSON type for the
+    endpoint's declared body. A missing field is left to the view, which says what is
+    required in its own words (the document still marks it required)."""
     operation = operation_of(endpoint, method)
     if operation is None or operation.body is None:
         return
     try:
         operation.body.model_validate(body)
     except ValidationError as exc:
-        where, problem = _describe(exc.errors(include_url=False)[0])
+        wrong = [e for e in exc.errors(include_url=False) if e.get("type") != "missing"]
+        if not wrong:
+            return
+        fields: dict[str, str] = {}
+        for error in wrong:  # the first problem of each field (a union lists several)
+            fields.setdefault(_field(error), PROBLEMS.get(error["type"], OTHER_PROBLEM))
         raise Invalid(
             N_("The request body does not match the API's description."),
-            field=where,
-            problem=problem,
+            field=next(iter(fields)),
+            fields=fields,
         ) from None
