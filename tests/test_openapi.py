@@ -83,3 +83,29 @@ def test_a_view_can_declare_one_operation_per_method() -> None:
     document = build_openapi([], "0")
     assert document["paths"] == {} and "Error" in document["components"]["schemas"]
     assert Ok.model_json_schema()["required"] == ["ok"]
+
+
+async def test_numbers_no_column_holds_answer_invalid_not_500(server: RunningServer, login) -> None:
+    anne = await login("anne")
+    huge = 10**20
+    for path, body in [
+        ("/api/v1/contact-requests", {"user_id": huge}),
+        ("/api/v1/notifications/read", {"ids": [huge]}),
+        ("/api/v1/spaces/1/chat/general/edit", {"message_id": huge, "text": "x"}),
+        ("/api/v1/spaces/1/rooms/activities/pages", {"title": "x", "parent_id": -huge}),
+        ("/api/v1/spaces/1/mailbox", {"to": ["²"], "subject": "a", "body": "b"}),
+    ]:
+        answer = await anne.post(path, json=body)
+        assert answer.status_code == 400 and answer.json()["error"] == "invalid", (
+            path,
+            answer.text,
+        )
+    for path in [
+        "/api/v1/postings?age=²",
+        "/api/v1/notifications?before=²",
+        "/api/v1/spaces/1/feed?limit=²",
+        "/api/v1/spaces/1/chat/general/messages?before=99999999999999999999",
+        "/api/v1/spaces/1/moderation/log?before=99999999999999999999",
+        "/api/v1/spaces/1234567890/members",  # ten digits: no route
+    ]:
+        assert (await anne.get(path)).status_code in (200, 400, 404), path

@@ -17,6 +17,7 @@ layers: it imports nothing of ours but ``errors`` and ``i18n``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
@@ -104,6 +105,33 @@ def declare(
 def operation_of(endpoint: object, method: str | None = None) -> Operation | None:
     declared: dict[str | None, Operation] = getattr(endpoint, ATTRIBUTE, {})
     return declared.get(method.upper() if method else None) or declared.get(None)
+
+
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # what every integer column (SQLite, PostgreSQL) holds
+
+
+def _bad_number(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return not INT_MIN <= value <= INT_MAX
+    return isinstance(value, float) and not math.isfinite(value)
+
+
+def check_numbers(body: Any, where: str = "body") -> None:
+    """Refuse (400) a number no column can hold, anywhere in a JSON value: an id of 30 digits
+    must answer "invalid", not overflow the database driver (a 500). Socket payloads need
+    the same check."""
+    if isinstance(body, dict):
+        for key, value in body.items():
+            check_numbers(value, str(key) if where == "body" else where)
+    elif isinstance(body, list):
+        for value in body:
+            check_numbers(value, where)
+    elif _bad_number(body):
+        raise Invalid(
+            N_("A number is out of range."), field=where, fields={where: N_("This is too large.")}
+        )
 
 
 # what a reader is told about a field of the wrong kind, by pydantic's error type

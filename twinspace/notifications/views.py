@@ -35,7 +35,7 @@ from twinspace.web.context import (
 def _int_param(value: str | None, name: str, default: int | None) -> int | None:
     if value is None or value == "":
         return default
-    if not value.isdigit() or len(value) > 12:
+    if not value.isdecimal() or len(value) > 12:
         raise Invalid(N_("Page positions and sizes are positive whole numbers."), field=name)
     return int(value)
 

@@ -22,14 +22,14 @@ def _cursor(request: Request, name: str) -> int | None:
     raw = request.query_params.get(name)
     if raw in (None, ""):
         return None
-    if not raw.isdigit() or len(raw) > 12:
+    if not raw.isdecimal() or len(raw) > 12:
         raise Invalid(N_("'before' and 'after' must be whole numbers."))
     return int(raw)
 
 
 def _limit(request: Request) -> int:
     raw = request.query_params.get("limit", str(PAGE_SIZE))
-    if not raw.isdigit() or not 1 <= int(raw) <= 100:
+    if not raw.isdecimal() or not 1 <= int(raw) <= 100:
         raise Invalid(N_("'limit' must be between 1 and 100."))
     return int(raw)
 

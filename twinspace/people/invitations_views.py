@@ -38,7 +38,7 @@ from twinspace.web.context import (
 
 
 def _int(value: object) -> int | None:
-    return int(value) if isinstance(value, str) and value.isdigit() else None
+    return int(value) if isinstance(value, str) and value.isdecimal() else None
 
 
 async def invitations_page(request: Request) -> Response:

@@ -78,7 +78,7 @@ async def compose_page(request: Request) -> Response:
             error = translate(request, err.message)
     else:
         to = request.query_params.get("to", "")
-        values["to"] = [to] if to.isdigit() else []
+        values["to"] = [to] if to.isdecimal() else []
     async with rt.db.read() as session:
         access = await member_access(session, auth.user, space_id, Action.MESSAGE)
         mine = access.viewer.role.value
@@ -91,7 +91,7 @@ async def compose_page(request: Request) -> Response:
         **shell_context(access, Room.HOME),
         "members": members,
         "values": values,
-        "chosen": {int(v) for v in values["to"] if str(v).isdigit()},
+        "chosen": {int(v) for v in values["to"] if str(v).isdecimal()},
         "error": error,
     }
     return await render(request, "people/mail_compose.html", context, 400 if error else 200)

@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from twinspace.api.schema import declare
+from twinspace.api.schema import INT_MAX, declare
 from twinspace.db import utcnow
 from twinspace.errors import Invalid
 from twinspace.i18n import N_
@@ -141,7 +141,7 @@ async def form_remove_word(request: Request) -> Response:
 
 async def _log_entries(request: Request) -> list[dict[str, object]]:
     before = request.query_params.get("before")
-    if before is not None and not before.isdigit():
+    if before is not None and not before.isdecimal():
         raise Invalid(N_("'before' must be a whole number."))
     auth = await get_auth(request)
     async with runtime(request).db.read() as session:
@@ -149,7 +149,10 @@ async def _log_entries(request: Request) -> list[dict[str, object]]:
             session, auth.user, _space_id(request), Room.CHAT, Action.MANAGE_PAGES
         )
         return await get_log(
-            session, access.space.id, before=int(before) if before else None, limit=LOG_PAGE
+            session,
+            access.space.id,
+            before=min(int(before), INT_MAX) if before else None,
+            limit=LOG_PAGE,
         )
 
 

@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from twinspace.accounts.models import User
-from twinspace.api.schema import declare
+from twinspace.api.schema import INT_MAX, declare
 from twinspace.errors import DomainError, Invalid, NotFound
 from twinspace.i18n import N_
 from twinspace.permissions import Action, Room, access_chat_room
@@ -123,7 +123,7 @@ async def chat_command_form(request: Request) -> Response:
     payload: dict[str, object] = {}
     for key, value in form.items():
         if key in FORM_NUMBERS:
-            if not isinstance(value, str) or not value.isdigit():
+            if not isinstance(value, str) or not value.isdecimal():
                 raise Invalid(N_("A number is expected."), field=key)
             payload[key] = int(value)
         elif key in ("reason", "text"):
@@ -162,7 +162,7 @@ async def api_messages(request: Request) -> JSONResponse:
     auth = await get_auth(request)
     before_raw = request.query_params.get("before")
     limit_raw = request.query_params.get("limit", str(HISTORY_PAGE))
-    if (before_raw is not None and not before_raw.isdigit()) or not limit_raw.isdigit():
+    if (before_raw is not None and not before_raw.isdecimal()) or not limit_raw.isdecimal():
         raise Invalid(N_("'before' and 'limit' must be whole numbers."))
     limit = max(1, min(int(limit_raw), 200))
     async with runtime(request).db.read() as session:
@@ -175,7 +175,7 @@ async def api_messages(request: Request) -> JSONResponse:
         chat_facts = await get_chat_room_facts(session, room, auth.user)
         access_chat_room(access.viewer, access.facts, chat_facts, Action.READ)
         lines = await get_recent_lines(
-            session, room, before=int(before_raw) if before_raw else None, limit=limit
+            session, room, before=min(int(before_raw), INT_MAX) if before_raw else None, limit=limit
         )
     return JSONResponse(
         {
