@@ -11,7 +11,7 @@ from typing import Any
 from tests.conftest import RunningServer
 from twinspace import __version__
 from twinspace.api.openapi import build_openapi
-from twinspace.realtime import protocol
+from twinspace.realtime import protocol_schemas as protocol
 from twinspace.realtime.protocol import CLIENT_EVENTS, build_asyncapi
 
 DOCUMENT = Path(__file__).resolve().parent.parent / "docs" / "asyncapi.json"
