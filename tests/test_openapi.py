@@ -60,11 +60,13 @@ async def test_a_body_that_breaks_the_schema_answers_invalid(server: RunningServ
     missing = await anne.post("/api/v1/spaces/1/pupils", json={})  # the view's own words
     assert missing.status_code == 400 and missing.json()["error"] == "invalid"
     french = await anne.post(
-        "/api/v1/spaces/1/pupils", json={"title": 5, "names": ["Zoé"]}, cookies={"ts_lang": "fr"}
+        "/api/v1/spaces/1/pupils",
+        json={"title": 5, "names": ["Zoé"]},
+        headers={"Accept-Language": "fr"},
     )
     assert french.status_code == 201  # unknown fields are ignored
     french = await anne.post(
-        "/api/v1/spaces/1/pupils", json={"names": 5}, cookies={"ts_lang": "fr"}
+        "/api/v1/spaces/1/pupils", json={"names": 5}, headers={"Accept-Language": "fr"}
     )
     assert french.json()["fields"]["names"] == "Ceci doit être une liste."
     accepted = await anne.post("/api/v1/spaces/1/pupils", json={"names": ["Zoé"]})
