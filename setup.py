@@ -24,9 +24,15 @@ LOCALES = ROOT / "twinspace" / "i18n" / "locales"
 PACKAGED_FRONTEND = ("twinspace", "_frontend")
 
 
+def assets_built() -> bool:
+    """The bundles are there: the hashed build's manifest, or the plain app.js."""
+    build = FRONTEND / "static" / "build"
+    return (build / "manifest.json").exists() or (build / "app.js").exists()
+
+
 def build_frontend_assets() -> None:
     """Bundle the JavaScript with esbuild (npm) unless the bundles are already built."""
-    if (FRONTEND / "static" / "build" / "app.js").exists():
+    if assets_built():
         return
     npm = shutil.which("npm")
     if npm is None:
