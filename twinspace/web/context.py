@@ -14,6 +14,7 @@ from starlette.templating import Jinja2Templates
 
 from twinspace.accounts.auth import get_session_user
 from twinspace.accounts.models import AuthSession, User
+from twinspace.api.schema import check_body, check_numbers
 from twinspace.errors import Forbidden, Invalid, Unauthorized
 from twinspace.i18n import N_, gettext_for, translations
 from twinspace.notifications.service import unread_count
@@ -112,6 +113,8 @@ async def json_body(request: Request) -> dict[str, Any]:
         raise Invalid(N_("The request body must be JSON.")) from None
     if not isinstance(body, dict):
         raise Invalid(N_("The request body must be a JSON object."))
+    check_numbers(body)  # no 30-digit id reaches the database
+    check_body(request.scope.get("endpoint"), request.method, body)  # the route's declared schema
     return body
 
 
