@@ -26,6 +26,7 @@ from twinspace.db import Database, utcnow
 from twinspace.errors import DomainError, Unauthorized
 from twinspace.files import sweep_orphans
 from twinspace.i18n import N_
+from twinspace.i18n.formatting import install as install_formatting
 from twinspace.monitoring import health, metrics
 from twinspace.network import api as network_api
 from twinspace.network import views_people as network_people
@@ -128,7 +129,9 @@ def template_environment(settings: Settings) -> jinja2.Environment:
             jinja2.PrefixLoader(tool_dirs),
         ]
     )
-    return jinja2.Environment(loader=loader, autoescape=jinja2.select_autoescape(["html"]))
+    env = jinja2.Environment(loader=loader, autoescape=jinja2.select_autoescape(["html"]))
+    install_formatting(env)
+    return env
 
 
 def create_app(settings: Settings) -> socketio.ASGIApp:

@@ -8,6 +8,15 @@ import { startUploads } from "./uploads.js";
 import { startPeople } from "./people.js";
 import { startBell } from "./notifications.js";
 import { followCountry, startNetworkLive } from "./network.js";
+import { refreshTimes, shareZone, startClock } from "./when.js";
+import { startMenu } from "./menu.js";
+
+
+shareZone();
+refreshTimes();
+startClock();
+const menuButton = document.getElementById("menu-button");
+if (menuButton) startMenu(menuButton);
 
 const chat = document.querySelector(".chat__main[data-room]");
 if (chat) startChat(chat);
