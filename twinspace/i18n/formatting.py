@@ -17,6 +17,7 @@ from __future__ import annotations
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel import Locale
@@ -79,6 +80,7 @@ def valid_zone(name: object) -> str | None:
     return name
 
 
+@cache
 def zone_choices() -> list[str]:
     """The zones a person may choose in their profile, sorted ("Europe/Warsaw" …)."""
     return sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
@@ -178,3 +180,4 @@ def install(env) -> None:  # noqa: ANN001 - a jinja2.Environment
     env.filters["number"] = number
     env.filters["filesize"] = filesize
     env.globals["time_attributes"] = time_attributes
+    env.globals["zone_choices"] = zone_choices

@@ -155,6 +155,7 @@ async def render(
         "unread_notifications": await _unread(request, auth.user),
         "reader": current_reader(),
         "lang_href": lambda code: language_href(request, code),
+        "max_upload_bytes": runtime(request).settings.max_upload_bytes,
     }
     base.update(context or {})
     return templates.TemplateResponse(request, template, base, status_code=status_code)
