@@ -145,6 +145,9 @@ async def test_public_pages_use_the_browser_zone_cookie_and_keep_the_query(
     assert 'href="/gallery"' in page and 'href="/register"' in page
     async with httpx.AsyncClient(base_url=server.url, cookies={"ts_tz": "Not/AZone"}) as web:
         assert 'data-tz="UTC"' in (await web.get("/")).text
+        # a published TwinSpace describes itself to search engines with its own words
+        public = (await web.get("/spaces/1/activities")).text
+        assert '<meta name="description" content="Pupils in Lyon and Köln study' in public
 
 
 def test_numbers_sizes_and_dates_follow_the_locale() -> None:
