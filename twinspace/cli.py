@@ -74,7 +74,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
 
     if args.workers > 1 and not settings.redis_url:
         sys.exit("twinspace serve --workers N needs TWINSPACE_REDIS_URL (processes share Redis)")
-    cmd_migrate(settings)
+    from twinspace.migrate import upgrade_if_behind
+
+    upgrade_if_behind(settings.database_url)
     if args.demo:
         created = asyncio.run(_seed_demo(settings))
         print("Demo data " + ("created." if created else "already present, reused."))

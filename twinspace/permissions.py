@@ -411,3 +411,87 @@ def may_write_to(sender_role: str | None, recipient_role: str) -> bool:
     messages; they both write to teachers, and everyone else to anyone."""
     pair = {Role(sender_role) if sender_role else Role.PUBLIC, Role(recipient_role)}
     return not (Role.VISITOR in pair and pair & PUPIL_ROLES)
+
+
+# --- The quality label: who may apply, who reads an application, who reviews it ---------------
+
+
+@dataclass(frozen=True)
+class LabelFacts:
+    """What the label's eligibility rules need to know about a teacher and a project."""
+
+    kind: str | None
+    european: bool  # the project's scope (a national project never earns a label)
+    project_open: bool  # the project's TwinSpace is open
+    founder: bool  # founder or co-founder
+    project_invited: bool  # invited into the project (not into the TwinSpace only) and a member
+    days_open: int  # whole days since the TwinSpace opened
+    min_days: int  # TWINSPACE_LABEL_MIN_DAYS
+    applied_this_year: bool  # already has an application (draft or sent) this year
+
+
+LABEL_REASONS: dict[str, str] = {
+    "not_teacher": N_("Only eTwinning teachers can apply for the quality label."),
+    "not_european": N_(
+        "Only a European project can receive the quality label, not a national one."
+    ),
+    "not_project_member": N_(
+        "Only the founders and the teachers invited into the project (not into the TwinSpace "
+        "only) can apply for the quality label."
+    ),
+    "not_open": N_("The project's TwinSpace is not open."),
+    "too_recent": N_("The project must have been open for at least %(days)s days."),
+    "already_applied": N_("You have already applied for this project's label this year."),
+}
+
+
+def label_refusals(facts: LabelFacts) -> list[str]:
+    """Every rule the teacher does not meet, as codes of LABEL_REASONS (empty: eligible)."""
+    codes = []
+    if facts.kind != "teacher":
+        codes.append("not_teacher")
+    if not facts.european:
+        codes.append("not_european")
+    if not (facts.founder or facts.project_invited):
+        codes.append("not_project_member")
+    if not facts.project_open:
+        codes.append("not_open")
+    elif facts.days_open < facts.min_days:
+        codes.append("too_recent")
+    if facts.applied_this_year:
+        codes.append("already_applied")
+    return codes
+
+
+def access_label_apply(facts: LabelFacts) -> None:
+    """Starting an application: every rule met, else 403 with each reason's code."""
+    codes = label_refusals(facts)
+    if codes:
+        raise Forbidden(
+            N_("You cannot apply for the quality label for this project."), reasons=codes
+        )
+
+
+def access_label_application(
+    user_id: int, kind: str | None, country: str | None, applicant_id: int, nss_country: str
+) -> str:
+    """Who reads an application: its applicant ("applicant") and the officers of the
+    applicant's NSS ("officer"); to anyone else it does not exist."""
+    if user_id == applicant_id:
+        return "applicant"
+    if kind == "nss" and country is not None and country == nss_country:
+        return "officer"
+    raise NotFound(N_("No such label application."))
+
+
+def access_label_review(kind: str | None, country: str | None, nss_country: str) -> None:
+    """Awarding or declining: an officer of the applicant's own NSS only."""
+    if kind != "nss" or country is None:
+        raise Forbidden(N_("Only national support service officers can do this."))
+    if country != nss_country:
+        raise NotFound(N_("No such label application."))
+
+
+def access_label_queue(kind: str | None, country: str | None) -> None:
+    if kind != "nss" or country is None:
+        raise Forbidden(N_("Only national support service officers can do this."))

@@ -12,6 +12,7 @@ from twinspace.accounts.models import Country, School
 from twinspace.accounts.views_common import set_session_cookie, user_json
 from twinspace.errors import NotFound
 from twinspace.i18n import N_
+from twinspace.label.badges import badges_for_teacher
 from twinspace.network import api_projects, contacts, countries, postings, projects
 from twinspace.network.guard import api, lang, network_reader, network_writer, path_choice
 from twinspace.network.members import country_name, get_member, index_missing_members
@@ -142,9 +143,11 @@ async def show_member(request: Request) -> JSONResponse:
             raise NotFound(N_("No such member."))
         items = await postings.get_postings_by(session, member.user.id)
         state = await contacts.contact_state(session, user.id, member.user.id)
+        labels = await badges_for_teacher(session, member.user.id)
     return JSONResponse(
         {
             **member.json(lang(request)),
+            "labels": labels,
             "postings": [postings.posting_json(p, author=False) for p in items],
             "contact": state,
         }

@@ -12,6 +12,7 @@ from starlette.routing import Route
 from twinspace.accounts.models import Country
 from twinspace.errors import NotFound
 from twinspace.i18n import N_
+from twinspace.label.badges import badges_for_teacher
 from twinspace.network import contacts, postings, views_register
 from twinspace.network.forms import FormInvalid
 from twinspace.network.members import (
@@ -188,10 +189,11 @@ async def member_page(request: Request) -> Response:
             raise NotFound(N_("No such member."))
         items = await postings.get_postings_by(session, member.user.id)
         state = await contacts.contact_state(session, user.id, member.user.id)
+        labels = await badges_for_teacher(session, member.user.id)
     return await show(
         request,
         "member.html",
-        {"nav": "people", "member": member, "postings": items, "contact": state},
+        {"nav": "people", "member": member, "postings": items, "contact": state, "labels": labels},
     )
 
 
