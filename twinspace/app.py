@@ -19,19 +19,24 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount
 from starlette.templating import Jinja2Templates
 
+from twinspace.accounts import views_mail, views_school
 from twinspace.accounts.passwords import PasswordService
 from twinspace.api import session as api_session
 from twinspace.api import spaces as api_spaces
 from twinspace.db import Database, utcnow
 from twinspace.errors import DomainError, Unauthorized
 from twinspace.files import sweep_orphans
+from twinspace.help import views as help_views
 from twinspace.i18n import N_
 from twinspace.i18n.formatting import install as install_formatting
 from twinspace.label import api as label_api
 from twinspace.label import views as label_views
 from twinspace.monitoring import health, metrics
 from twinspace.network import api as network_api
+from twinspace.network import views_kits as network_kits
+from twinspace.network import views_page_templates as network_page_templates
 from twinspace.network import views_people as network_people
+from twinspace.network import views_profile as network_profile
 from twinspace.network import views_projects as network_projects
 from twinspace.notifications import views as notifications_views
 from twinspace.people.routes import routes as people_routes
@@ -205,9 +210,15 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
         routes=[
             *pages.routes,
             *api_session.routes,
+            *views_mail.routes,
+            *views_school.routes,
+            *help_views.routes,
             *api_spaces.routes,
             *network_api.routes,
             *network_people.routes,
+            *network_profile.routes,
+            *network_kits.routes,
+            *network_page_templates.routes,
             *network_projects.routes,
             *label_api.routes,
             *label_views.routes,

@@ -14,7 +14,7 @@ DEMO_ACCOUNTS = (
     "  teachers:      anne (France, administrator), jonas (Germany, administrator)\n"
     "  pupils:        lea, tom\n"
     "  visitor:       paul\n"
-    "  NSS officers:  nss-fr, nss-de\n"
+    "  NSS officers:  nss-fr, nss-de, nss-es\n"
     "  network:       lucia (Spain), piotr (Poland): postings, contacts, and the project\n"
     "                 \"Legends of our towns\" (lucia, anne) awaits the NSS of Spain, France\n"
     "  password for every demo account: demo-pass"

@@ -403,6 +403,12 @@ def access_site_admin(kind: str | None) -> None:
         raise Forbidden(N_("Only site administrators can do this."))
 
 
+def access_network_profile(kind: str | None) -> None:
+    """Only the people the network lists (teachers, platform members) edit a network profile."""
+    if kind not in ("teacher", "member"):
+        raise Forbidden(N_("Only teachers and platform members have a network profile."))
+
+
 # --- The mailbox: who may write to whom inside a TwinSpace ------------------------------------
 
 
@@ -495,3 +501,41 @@ def access_label_review(kind: str | None, country: str | None, nss_country: str)
 def access_label_queue(kind: str | None, country: str | None) -> None:
     if kind != "nss" or country is None:
         raise Forbidden(N_("Only national support service officers can do this."))
+# --- Reaching strangers: an unconfirmed e-mail address ----------------------------------------
+
+
+def may_reach_out(kind: str | None, has_email: bool, email_verified: bool, mail_on: bool) -> bool:
+    """Publishing a posting and sending a contact request reach people who do not know you:
+    on an installation that sends mail, a teacher or platform member first confirms their
+    address. Everything else (reading, TwinSpaces, answering requests) needs no confirmation;
+    without a mailer nobody can confirm, so nothing waits for it."""
+    if not mail_on or kind not in ("teacher", "member") or not has_email:
+        return True
+    return email_verified
+
+
+def access_reach_out(
+    kind: str | None, has_email: bool, email_verified: bool, mail_on: bool
+) -> None:
+    if not may_reach_out(kind, has_email, email_verified, mail_on):
+        raise Forbidden(
+            N_("Confirm your e-mail address first: open the link we sent you, or ask again.")
+        )
+
+
+# --- School records ---------------------------------------------------------------------------
+
+
+def access_school_record(
+    kind: str | None, own_school_id: int | None, school_id: int | None
+) -> None:
+    """A school's contact details are read and corrected by its own teachers and members
+    only; to anybody else such a record answers as missing."""
+    if kind not in ("teacher", "member") or own_school_id is None or own_school_id != school_id:
+        raise NotFound(N_("No such school."))
+
+
+def access_nss_card(kind: str | None) -> None:
+    """Only an NSS officer has a contact card on the public help page (their own)."""
+    if kind != "nss":
+        raise Forbidden(N_("Only national support service officers have a contact card."))

@@ -37,3 +37,7 @@ when("[data-network-live]", () => import("./network.js").then((m) => m.startNetw
 when("select[data-follows]", () => import("./network.js").then((m) => m.followCountry));
 when("[data-wiki-editor]", () => import("./wiki.js").then((m) => m.startWiki));
 when("form[data-label-draft]", () => import("./label.js").then((m) => m.startLabelDraft));
+const autosaved = document.querySelectorAll("form[data-autosave]");
+if (autosaved.length) {
+  import("./autosave.js").then((m) => autosaved.forEach((form) => m.startAutosave(form)));
+}

@@ -15,7 +15,7 @@ from starlette.templating import Jinja2Templates
 from twinspace.accounts.auth import get_session_user
 from twinspace.accounts.models import AuthSession, User
 from twinspace.errors import Forbidden, Invalid, Unauthorized
-from twinspace.i18n import N_, gettext_for
+from twinspace.i18n import N_, gettext_for, translations
 from twinspace.i18n.formatting import current_reader, set_reader
 from twinspace.notifications.service import unread_count
 from twinspace.runtime import Runtime
@@ -153,6 +153,8 @@ async def render(
         "csrf_token": mask_token(auth.session.csrf_token) if auth.session else "",
         "assets_built": request.app.state.assets.built,
         "unread_notifications": await _unread(request, auth.user),
+        "mail_verification": bool(runtime(request).settings.smtp_url),
+        "ngettext": translations(locale).ngettext,
         "reader": current_reader(),
         "lang_href": lambda code: language_href(request, code),
         "max_upload_bytes": runtime(request).settings.max_upload_bytes,

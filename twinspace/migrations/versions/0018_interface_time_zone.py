@@ -1,7 +1,7 @@
 """interface: each person's time zone
 
 Revision ID: 0015_interface
-Revises: 0015_label
+Revises: 0015_teachers
 Create Date: 2026-12-04
 
 users.time_zone: an IANA name ("Europe/Warsaw") detected by the browser at login and editable
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015_interface"
-down_revision = "0015_label"
+down_revision = "0015_teachers"
 branch_labels = None
 depends_on = None
 
