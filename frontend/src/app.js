@@ -3,11 +3,16 @@ import { refreshTimes, shareZone, startClock } from "./when.js";
 import { startMenu } from "./menu.js";
 
 // On every page: times in the reader's zone and words (kept fresh), the phone's site menu.
-shareZone();
-refreshTimes();
-startClock();
-const menuButton = document.getElementById("menu-button");
-if (menuButton) startMenu(menuButton);
+// (never in the way of the live parts below, whatever happens here)
+try {
+  shareZone();
+  refreshTimes();
+  startClock();
+  const menuButton = document.getElementById("menu-button");
+  if (menuButton) startMenu(menuButton);
+} catch (error) {
+  console.error(error);
+}
 // Each part is a chunk of its own, loaded only by the pages that have it, so the login and
 // registration pages load no socket, chat or page-editing code.
 const when = (selector, load) => {

@@ -8,8 +8,18 @@ const RELATIVE_MINUTES = 60;
 const RELATIVE_HOURS = 6;
 const root = document.documentElement;
 
+let zoneKnown = null; // whether this browser knows the page's zone (else its own is used)
 function reader() {
-  const zone = root.dataset.tz || undefined;
+  let zone = root.dataset.tz || undefined;
+  if (zone && zoneKnown === null) {
+    try {
+      new Intl.DateTimeFormat("en", { timeZone: zone });
+      zoneKnown = true;
+    } catch {
+      zoneKnown = false;
+    }
+  }
+  if (!zoneKnown) zone = undefined;
   return { lang: root.lang || "en", zone, justNow: root.dataset.justNow || "just now" };
 }
 
