@@ -29,6 +29,7 @@ from twinspace.errors import DomainError, Unauthorized
 from twinspace.files import sweep_orphans
 from twinspace.help import views as help_views
 from twinspace.i18n import N_
+from twinspace.i18n.formatting import install as install_formatting
 from twinspace.label import api as label_api
 from twinspace.label import views as label_views
 from twinspace.monitoring import health, metrics
@@ -163,7 +164,9 @@ def template_environment(settings: Settings) -> jinja2.Environment:
             jinja2.PrefixLoader(tool_dirs),
         ]
     )
-    return jinja2.Environment(loader=loader, autoescape=jinja2.select_autoescape(["html"]))
+    env = jinja2.Environment(loader=loader, autoescape=jinja2.select_autoescape(["html"]))
+    install_formatting(env)
+    return env
 
 
 def create_app(settings: Settings) -> socketio.ASGIApp:
