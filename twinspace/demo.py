@@ -8,11 +8,11 @@ from twinspace.accounts.models import School, User, UserKind
 from twinspace.accounts.passwords import PasswordService
 from twinspace.db import Database, UnitOfWork
 from twinspace.network.demo import add_network_demo
+from twinspace.pages.models import Page
 from twinspace.people.demo import demo_people
 from twinspace.permissions import Role, Room
 from twinspace.rooms.chat.actions import check_send_message, do_create_chat_room
 from twinspace.rooms.pages.actions import check_add_page
-from twinspace.rooms.pages.models import Page
 from twinspace.rooms.pages.widgets import check_add_widget, run_tool_command
 from twinspace.settings import Settings
 from twinspace.spaces.models import Membership, Space

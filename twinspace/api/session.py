@@ -6,8 +6,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from twinspace.accounts.views_common import log_in, log_out, set_session_cookie, user_json
 from twinspace.web.context import check_api_write, check_origin, json_body, require_user
+from twinspace.web.login import log_in, log_out, set_session_cookie, user_json
 
 
 async def create_session(request: Request) -> JSONResponse:

@@ -9,7 +9,6 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from twinspace.accounts.models import Country, School
-from twinspace.accounts.views_common import set_session_cookie, user_json
 from twinspace.errors import NotFound
 from twinspace.i18n import N_
 from twinspace.network import api_projects, contacts, countries, postings, projects
@@ -20,6 +19,7 @@ from twinspace.network.registration import check_register
 from twinspace.network.text import page_number
 from twinspace.network.views_register import end_previous_session
 from twinspace.web.context import check_origin, client_address, json_body, runtime
+from twinspace.web.login import set_session_cookie, user_json
 
 
 @api

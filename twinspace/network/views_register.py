@@ -11,7 +11,6 @@ from starlette.routing import Route
 
 from twinspace.accounts.auth import do_end_session
 from twinspace.accounts.models import Country, School
-from twinspace.accounts.views_common import set_session_cookie
 from twinspace.errors import DomainError
 from twinspace.network.forms import FormInvalid
 from twinspace.network.members import country_name
@@ -26,6 +25,7 @@ from twinspace.web.context import (
     runtime,
     translate,
 )
+from twinspace.web.login import set_session_cookie
 
 
 async def end_previous_session(request: Request) -> None:

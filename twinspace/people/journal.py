@@ -18,9 +18,9 @@ from twinspace.accounts.models import User
 from twinspace.db import UnitOfWork
 from twinspace.errors import Conflict
 from twinspace.i18n import N_, gettext_for
+from twinspace.pages.models import Page, Widget
 from twinspace.people.common import member_access
 from twinspace.permissions import Action, Room
-from twinspace.rooms.pages.models import Page, Widget
 from twinspace.rooms.pages.widgets import check_add_widget, make_context
 from twinspace.settings import Settings
 from twinspace.spaces.context import SpaceAccess

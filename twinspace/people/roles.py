@@ -11,14 +11,14 @@ from twinspace.db import UnitOfWork
 from twinspace.errors import Conflict, DomainError, Invalid, NotFound
 from twinspace.events import record_event
 from twinspace.i18n import N_
+from twinspace.pages.models import Page
 from twinspace.permissions import PUPIL_ROLES, Role
 from twinspace.realtime.models import LiveSocket
 from twinspace.rooms.chat.models import ChatRoom
-from twinspace.rooms.names import chat_room_name, members_room, parse_room
-from twinspace.rooms.pages.models import Page
 from twinspace.rooms.resolve import access_target
 from twinspace.runtime import Runtime
 from twinspace.spaces.models import Membership
+from twinspace.spaces.names import chat_room_name, members_room, parse_room
 
 MEMBER_ROLES = (Role.TEACHER_ADMIN, Role.TEACHER, Role.PUPIL_ADMIN, Role.PUPIL, Role.VISITOR)
 

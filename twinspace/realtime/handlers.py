@@ -16,11 +16,13 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from twinspace.accounts.auth import get_session_user
+from twinspace.accounts.cookies import LANG_COOKIE, SESSION_COOKIE
 from twinspace.accounts.models import AuthSession, User
 from twinspace.db import UnitOfWork
 from twinspace.errors import DomainError, Invalid, RateLimited, Unauthorized
 from twinspace.events import CATCHUP_LIMIT, get_events_after, get_last_seq
 from twinspace.i18n import N_, gettext_for, negotiate
+from twinspace.pages.models import Page
 from twinspace.permissions import is_chat_moderator
 from twinspace.realtime.limits import TokenBuckets
 from twinspace.realtime.models import LiveSocket
@@ -28,15 +30,13 @@ from twinspace.rooms.chat import sockets as chat_sockets
 from twinspace.rooms.chat.actions import get_chat_room
 from twinspace.rooms.chat.models import ChatRoom
 from twinspace.rooms.chat.visibility import visible_chat_events
-from twinspace.rooms.names import chat_room_name, parse_room
 from twinspace.rooms.pages import service as page_service
-from twinspace.rooms.pages.models import Page
 from twinspace.rooms.pages.widgets import visible_page_events
 from twinspace.rooms.resolve import access_target
 from twinspace.runtime import Runtime
+from twinspace.spaces.names import chat_room_name, parse_room
 from twinspace.spaces.queries import facts
 from twinspace.tools.registry import all_tools
-from twinspace.web.cookies import LANG_COOKIE, SESSION_COOKIE
 
 log = logging.getLogger(__name__)
 Handler = Callable[[str, dict[str, Any], User | None, dict[str, Any]], Awaitable[dict[str, Any]]]

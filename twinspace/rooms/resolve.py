@@ -10,13 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from twinspace.accounts.models import User
 from twinspace.errors import NotFound
 from twinspace.i18n import N_
+from twinspace.pages.models import Page
 from twinspace.permissions import Action, Room, Viewer, access_chat_room, access_page, access_room
 from twinspace.rooms.chat.context import get_chat_room_facts
 from twinspace.rooms.chat.models import ChatRoom
-from twinspace.rooms.names import FIXED_KINDS, RoomRef
 from twinspace.rooms.pages.actions import page_facts
-from twinspace.rooms.pages.models import Page
 from twinspace.spaces.models import Space
+from twinspace.spaces.names import FIXED_KINDS, RoomRef
 from twinspace.spaces.queries import facts, get_viewer
 
 

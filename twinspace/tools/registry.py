@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from importlib.metadata import entry_points
 
-from twinspace.tools.base import Tool
+from twinspace.pages.base import Tool
 
 log = logging.getLogger(__name__)
 ENTRY_POINT_GROUP = "twinspace.tools"

@@ -14,12 +14,12 @@ from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from twinspace.accounts.auth import get_session_user
+from twinspace.accounts.cookies import SESSION_COOKIE
 from twinspace.accounts.models import AuthSession, User
 from twinspace.errors import Forbidden, Invalid, Unauthorized
 from twinspace.i18n import N_, gettext_for
 from twinspace.notifications.service import unread_count
 from twinspace.runtime import Runtime
-from twinspace.web.cookies import SESSION_COOKIE
 
 JSON_BODY_MAX = 256 * 1024  # a blog post of 100,000 characters fits
 

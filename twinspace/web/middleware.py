@@ -10,8 +10,8 @@ from urllib.parse import parse_qs
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from twinspace.accounts.cookies import LANG_COOKIE
 from twinspace.i18n import LOCALES, negotiate
-from twinspace.web.cookies import LANG_COOKIE
 
 
 class RequestContextMiddleware:

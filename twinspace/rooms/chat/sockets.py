@@ -14,9 +14,9 @@ from twinspace.permissions import Action, Viewer
 from twinspace.rooms.chat.dispatch import CHAT_COMMANDS, run_chat_command
 from twinspace.rooms.chat.models import ChatPresence, ChatRoom
 from twinspace.rooms.chat.presence import do_enter, do_leave, get_present
-from twinspace.rooms.names import chat_room_name, parse_room
 from twinspace.rooms.resolve import RoomTarget, access_target
 from twinspace.runtime import Runtime
+from twinspace.spaces.names import chat_room_name, parse_room
 
 
 async def emit_presence(rt: Runtime, room: ChatRoom) -> None:

@@ -22,9 +22,9 @@ from twinspace.rooms.chat.context import get_chat_room_facts
 from twinspace.rooms.chat.dispatch import run_chat_command
 from twinspace.rooms.chat.models import ChatRoom
 from twinspace.rooms.chat.sockets import recheck_room_audience
-from twinspace.rooms.names import chat_room_name
 from twinspace.rooms.views import shell_context
 from twinspace.spaces.context import SpaceAccess, access_space_room
+from twinspace.spaces.names import chat_room_name
 from twinspace.web.context import (
     check_api_write,
     check_form_write,

@@ -12,8 +12,8 @@ from twinspace.db import UnitOfWork
 from twinspace.errors import Conflict, Invalid, NotFound
 from twinspace.events import record_event
 from twinspace.i18n import N_
+from twinspace.pages.models import Page, Widget
 from twinspace.permissions import PAGE_ROOMS, PageFacts, Room
-from twinspace.rooms.pages.models import Page, Widget
 
 TITLE_MAX = 120
 TRASH_DAYS = 30

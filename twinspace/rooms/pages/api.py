@@ -9,9 +9,9 @@ from starlette.routing import Route
 from twinspace.db import UnitOfWork
 from twinspace.errors import NotFound
 from twinspace.i18n import N_, gettext_for
+from twinspace.pages.models import Page
 from twinspace.permissions import Action, access_page, access_room
 from twinspace.rooms.pages import actions, service
-from twinspace.rooms.pages.models import Page
 from twinspace.rooms.pages.widgets import get_widgets, widget_json
 from twinspace.spaces.models import Space
 from twinspace.spaces.queries import facts, get_viewer

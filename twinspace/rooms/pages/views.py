@@ -13,10 +13,10 @@ from twinspace.accounts.models import User
 from twinspace.db import UnitOfWork
 from twinspace.errors import DomainError, Invalid, NotFound
 from twinspace.i18n import N_, gettext_for
+from twinspace.pages.models import Page, Widget
 from twinspace.permissions import Action, Room, access_page, access_room, permissions_for
 from twinspace.rooms.pages import actions, service
 from twinspace.rooms.pages.api import after_visibility_change
-from twinspace.rooms.pages.models import Page, Widget
 from twinspace.rooms.pages.widgets import get_widgets, make_context
 from twinspace.spaces.context import SpaceAccess
 from twinspace.spaces.models import Space

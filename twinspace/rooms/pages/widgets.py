@@ -13,13 +13,13 @@ from twinspace.accounts.models import School, User
 from twinspace.db import UnitOfWork, utcnow
 from twinspace.errors import Invalid, NotFound
 from twinspace.i18n import N_
+from twinspace.pages.base import Tool, WidgetContext
+from twinspace.pages.models import Page, Widget
 from twinspace.permissions import Action, Role, access_page
 from twinspace.rooms.pages.actions import get_page, page_facts
-from twinspace.rooms.pages.models import Page, Widget
 from twinspace.settings import Settings
 from twinspace.spaces.models import Membership, Space
 from twinspace.spaces.queries import facts, get_viewer
-from twinspace.tools.base import Tool, WidgetContext
 from twinspace.tools.registry import get_tool
 
 

@@ -20,9 +20,9 @@ from sqlalchemy import ColumnElement, delete, or_, select, true
 from twinspace.accounts.models import User
 from twinspace.errors import Forbidden, Invalid, NotFound
 from twinspace.i18n import N_
+from twinspace.pages.base import BaseTool, ToolCommand, WidgetContext, payload_id
 from twinspace.permissions import Action, Role
 from twinspace.richtext import RICH_TEXT_MAX, as_markup, sanitize
-from twinspace.tools.base import BaseTool, ToolCommand, WidgetContext, payload_id
 from twinspace.tools.blog.models import BlogComment, BlogPost
 from twinspace.tools.registry import register
 

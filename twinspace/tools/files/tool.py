@@ -19,9 +19,9 @@ from starlette.routing import BaseRoute
 from twinspace.db import Database
 from twinspace.errors import Conflict, Forbidden, Invalid, NotFound
 from twinspace.i18n import N_
+from twinspace.pages.base import BaseTool, ToolCommand, WidgetContext
 from twinspace.permissions import Action
 from twinspace.storage import LocalStorage
-from twinspace.tools.base import BaseTool, ToolCommand, WidgetContext
 from twinspace.tools.files.library import (
     MAX_DEPTH,
     TRASH_DAYS,

@@ -18,8 +18,8 @@ from sqlalchemy import and_, delete, func, select
 from twinspace.accounts.models import User
 from twinspace.errors import Forbidden, Invalid, Locked, NotFound
 from twinspace.i18n import N_
+from twinspace.pages.base import BaseTool, ToolCommand, WidgetContext, payload_id
 from twinspace.permissions import Action, Role
-from twinspace.tools.base import BaseTool, ToolCommand, WidgetContext, payload_id
 from twinspace.tools.forum.models import ForumRead, ForumReply, ForumTopic
 from twinspace.tools.registry import register
 

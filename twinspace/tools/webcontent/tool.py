@@ -10,9 +10,9 @@ from markupsafe import Markup
 
 from twinspace.errors import Invalid
 from twinspace.i18n import N_
+from twinspace.pages.base import BaseTool, ToolCommand, WidgetContext
 from twinspace.permissions import Action
 from twinspace.richtext import RICH_TEXT_MAX, as_markup, sanitize
-from twinspace.tools.base import BaseTool, ToolCommand, WidgetContext
 from twinspace.tools.registry import register
 from twinspace.tools.webcontent.models import WebContent
 

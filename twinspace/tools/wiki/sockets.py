@@ -24,6 +24,7 @@ from twinspace.accounts.models import User
 from twinspace.db import Database, UnitOfWork, utcnow
 from twinspace.errors import Forbidden, Invalid, NotFound
 from twinspace.i18n import N_
+from twinspace.pages.base import SocketEvent
 from twinspace.permissions import (
     Action,
     PageFacts,
@@ -38,7 +39,6 @@ from twinspace.rooms.pages.widgets import load_widget, make_context
 from twinspace.runtime import Runtime
 from twinspace.settings import Settings
 from twinspace.spaces.queries import facts, get_viewer
-from twinspace.tools.base import SocketEvent
 from twinspace.tools.wiki import crdt, revisions, store
 
 log = logging.getLogger(__name__)
