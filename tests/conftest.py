@@ -30,6 +30,10 @@ from twinspace.migrate import upgrade
 from twinspace.runtime import Runtime
 from twinspace.settings import Settings
 from twinspace.spaces.models import Membership
+from twinspace.wiring import wire
+
+# Tools, domain reactions and socket features are registered as the app and CLI do.
+wire()
 
 # Extra members so every role of the matrix has a person: (username, role in TwinSpace 1)
 EXTRA_MEMBERS = [

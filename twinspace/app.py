@@ -51,6 +51,7 @@ from twinspace.tools.registry import all_tools, load_builtin_tools
 from twinspace.web import pages
 from twinspace.web.context import render, translate
 from twinspace.web.middleware import RequestContextMiddleware
+from twinspace.wiring import wire
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +133,7 @@ def template_environment(settings: Settings) -> jinja2.Environment:
 
 
 def create_app(settings: Settings) -> socketio.ASGIApp:
-    load_builtin_tools()
+    wire()
     db = Database(settings.database_url)
     sio = create_sio(settings)
     rt = Runtime(

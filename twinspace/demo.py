@@ -16,7 +16,7 @@ from twinspace.rooms.pages.actions import check_add_page
 from twinspace.rooms.pages.widgets import check_add_widget, run_tool_command
 from twinspace.settings import Settings
 from twinspace.spaces.models import Membership, Space
-from twinspace.tools.registry import load_builtin_tools
+from twinspace.wiring import wire
 
 DEMO_PASSWORD = "demo-pass"
 DEMO_TITLE = "Rivers that connect us"
@@ -129,7 +129,7 @@ async def ensure_demo(
     db: Database, passwords: PasswordService, settings: Settings | None = None
 ) -> bool:
     """Create the demo data unless it exists; returns True when it was created now."""
-    load_builtin_tools()
+    wire()
     async with db.read() as session:
         if await session.scalar(select(User.id).where(User.username == "anne")) is not None:
             return False

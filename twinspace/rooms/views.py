@@ -10,9 +10,10 @@ from twinspace.db import UnitOfWork
 from twinspace.i18n import gettext_for
 from twinspace.network.projects import get_space_subjects
 from twinspace.network.vocab import SUBJECTS
+from twinspace.pages.host import page_facts
 from twinspace.people.home import home_extras
 from twinspace.permissions import Action, Role, Room
-from twinspace.rooms.pages.actions import get_pages, page_facts
+from twinspace.rooms.pages.actions import get_pages
 from twinspace.spaces.context import SpaceAccess, access_space_room
 from twinspace.spaces.publication import do_publish_home, get_gallery, home_report
 from twinspace.spaces.queries import get_members

@@ -9,6 +9,7 @@ from starlette.routing import Route
 from twinspace.db import UnitOfWork
 from twinspace.errors import NotFound
 from twinspace.i18n import N_, gettext_for
+from twinspace.pages.host import page_facts
 from twinspace.pages.models import Page
 from twinspace.permissions import Action, access_page, access_room
 from twinspace.rooms.pages import actions, service
@@ -63,7 +64,7 @@ async def list_pages(request: Request) -> JSONResponse:
         visible = []
         for page in pages:
             try:
-                access_page(viewer, facts(space), actions.page_facts(page), Action.READ)
+                access_page(viewer, facts(space), page_facts(page), Action.READ)
             except NotFound:
                 continue
             visible.append(actions.page_json(page))
@@ -81,7 +82,7 @@ async def show_page(request: Request) -> JSONResponse:
             raise NotFound(N_("No such page."))
         page = await actions.get_page(session, space_id, page_id)
         viewer = await get_viewer(session, auth.user, space_id)
-        access_page(viewer, facts(space), actions.page_facts(page), Action.READ)
+        access_page(viewer, facts(space), page_facts(page), Action.READ)
         items = await get_widgets(UnitOfWork(session), page)
     return JSONResponse(
         {

@@ -36,7 +36,6 @@ from twinspace.pages.base import BaseTool, ToolCommand, WidgetContext, payload_i
 from twinspace.permissions import PUPIL_ROLES, Action, Role, Viewer
 from twinspace.storage import LocalStorage
 from twinspace.tools.gallery.models import GalleryAlbum, GalleryPhoto
-from twinspace.tools.registry import register
 
 KIND = "gallery"
 TITLE_MAX = 120
@@ -582,4 +581,4 @@ class GalleryTool(BaseTool):
         return items
 
 
-tool = register(GalleryTool())
+tool = GalleryTool()  # registered through the twinspace.tools entry point (pyproject.toml)
