@@ -44,11 +44,13 @@ system-deps:
 
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 # The whole suite on SQLite, then again on a PostgreSQL cluster the tests start themselves
 # (the browser tests run once, on SQLite: they test pages, not the database).
 test: system-deps setup
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 	$(BIN)/pytest --db=postgresql --ignore=tests/e2e
 

@@ -30,7 +30,7 @@ from twinspace.monitoring import health, metrics
 from twinspace.network import api as network_api
 from twinspace.network import views_people as network_people
 from twinspace.network import views_projects as network_projects
-from twinspace.notifications import views as notifications_views
+from twinspace.pages.registry import all_tools, load_builtin_tools
 from twinspace.people.routes import routes as people_routes
 from twinspace.realtime import nodes
 from twinspace.realtime.handlers import register_handlers
@@ -47,7 +47,7 @@ from twinspace.rooms.pages import views as pages_views
 from twinspace.runtime import Runtime
 from twinspace.settings import Settings
 from twinspace.storage import LocalStorage
-from twinspace.tools.registry import all_tools, load_builtin_tools
+from twinspace.web import notifications as notifications_views
 from twinspace.web import pages
 from twinspace.web.context import render, translate
 from twinspace.web.middleware import RequestContextMiddleware

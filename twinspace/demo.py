@@ -9,11 +9,11 @@ from twinspace.accounts.passwords import PasswordService
 from twinspace.db import Database, UnitOfWork
 from twinspace.network.demo import add_network_demo
 from twinspace.pages.models import Page
+from twinspace.pages.widgets import check_add_widget, run_tool_command
 from twinspace.people.demo import demo_people
 from twinspace.permissions import Role, Room
 from twinspace.rooms.chat.actions import check_send_message, do_create_chat_room
 from twinspace.rooms.pages.actions import check_add_page
-from twinspace.rooms.pages.widgets import check_add_widget, run_tool_command
 from twinspace.settings import Settings
 from twinspace.spaces.models import Membership, Space
 from twinspace.wiring import wire

@@ -2,7 +2,7 @@
 the CLI and the demo). Lower layers own registries; features fill them here, so no feature
 imports another to be told what happened, and the socket server names no room or tool:
 
-- tools: every ``twinspace.tools`` entry point, built-in or third-party (tools/registry.py);
+- tools: every ``twinspace.tools`` entry point, built-in or third-party (pages/registry.py);
 - domain reactions: subscribers of ``twinspace.domain`` events (a space opened → chat room);
 - socket features: room resolution, chat, pages and tools' socket events
   (realtime/dispatch.py).
@@ -12,11 +12,11 @@ Calling ``wire()`` again is harmless: every registration is keyed by a name.
 
 from __future__ import annotations
 
+from twinspace.pages.registry import load_builtin_tools
 from twinspace.rooms import resolve
 from twinspace.rooms.chat import reactions as chat_reactions
 from twinspace.rooms.chat import sockets as chat_sockets
 from twinspace.rooms.pages import sockets as pages_sockets
-from twinspace.tools.registry import load_builtin_tools
 
 
 def wire() -> None:

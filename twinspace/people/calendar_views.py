@@ -22,7 +22,6 @@ from twinspace.people.calendar import (
 )
 from twinspace.people.common import member_access
 from twinspace.permissions import Action, Room
-from twinspace.rooms.views import shell_context
 from twinspace.web.context import (
     check_api_write,
     check_form_write,
@@ -33,6 +32,7 @@ from twinspace.web.context import (
     runtime,
     translate,
 )
+from twinspace.web.shell import shell_context
 
 
 def _month(request: Request) -> tuple[int, int]:

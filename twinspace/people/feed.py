@@ -17,9 +17,9 @@ from twinspace.events import Event, envelope
 from twinspace.i18n import N_
 from twinspace.pages.host import page_facts
 from twinspace.pages.models import Page
+from twinspace.pages.widgets import visible_page_events
 from twinspace.people.models import WallPost
 from twinspace.permissions import Action, Room, access_page, allowed
-from twinspace.rooms.pages.widgets import visible_page_events
 from twinspace.settings import Settings
 from twinspace.spaces.context import SpaceAccess
 from twinspace.spaces.names import home_room, members_room

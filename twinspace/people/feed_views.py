@@ -12,8 +12,8 @@ from twinspace.i18n import N_, gettext_for
 from twinspace.people.common import member_access
 from twinspace.people.feed import PAGE_SIZE, get_feed
 from twinspace.permissions import Room
-from twinspace.rooms.views import shell_context
 from twinspace.web.context import get_auth, locale_of, render, runtime
+from twinspace.web.shell import shell_context
 
 
 def _cursor(request: Request, name: str) -> int | None:

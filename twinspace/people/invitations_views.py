@@ -20,7 +20,6 @@ from twinspace.people.invitations import (
     search_candidates,
 )
 from twinspace.permissions import Action, Room
-from twinspace.rooms.views import shell_context
 from twinspace.spaces.context import SpaceAccess
 from twinspace.spaces.queries import facts, get_space, get_viewer
 from twinspace.web.context import (
@@ -33,6 +32,7 @@ from twinspace.web.context import (
     runtime,
     translate,
 )
+from twinspace.web.shell import shell_context
 
 
 def _int(value: object) -> int | None:

@@ -16,7 +16,6 @@ from twinspace.people.mailbox import (
     unread_count,
 )
 from twinspace.permissions import Action, Room, may_write_to
-from twinspace.rooms.views import shell_context
 from twinspace.spaces.queries import get_members
 from twinspace.web.context import (
     check_api_write,
@@ -28,6 +27,7 @@ from twinspace.web.context import (
     runtime,
     translate,
 )
+from twinspace.web.shell import shell_context
 
 
 def _box(request: Request) -> str:

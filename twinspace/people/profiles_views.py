@@ -11,6 +11,7 @@ from starlette.routing import Route
 from twinspace.errors import DomainError, Invalid, NotFound, Unauthorized
 from twinspace.files import StoredFile, check_quota, do_store, file_response
 from twinspace.i18n import N_
+from twinspace.images import process_image
 from twinspace.people.common import ROLE_LABELS, get_member, member_access
 from twinspace.people.models import WallPost
 from twinspace.people.profiles import (
@@ -25,8 +26,6 @@ from twinspace.people.profiles import (
     wall_json,
 )
 from twinspace.permissions import Action, Room
-from twinspace.rooms.views import shell_context
-from twinspace.tools.gallery.images import process_image
 from twinspace.uploads import receive_upload
 from twinspace.web.context import (
     check_api_write,
@@ -39,6 +38,7 @@ from twinspace.web.context import (
     runtime,
     translate,
 )
+from twinspace.web.shell import shell_context
 
 
 async def profile_page(request: Request) -> Response:

@@ -25,7 +25,6 @@ from twinspace.people.pupils import (
 )
 from twinspace.permissions import Action, Room
 from twinspace.realtime.handlers import disconnect_sessions
-from twinspace.rooms.views import shell_context
 from twinspace.web.context import (
     check_api_write,
     check_form_write,
@@ -35,6 +34,7 @@ from twinspace.web.context import (
     runtime,
     translate,
 )
+from twinspace.web.shell import shell_context
 
 USERNAME_RACE_TRIES = 3
 

@@ -14,7 +14,7 @@ from twinspace.pages.host import page_facts
 from twinspace.people.home import home_extras
 from twinspace.permissions import Action, Role, Room
 from twinspace.rooms.pages.actions import get_pages
-from twinspace.spaces.context import SpaceAccess, access_space_room
+from twinspace.spaces.context import access_space_room
 from twinspace.spaces.publication import do_publish_home, get_gallery, home_report
 from twinspace.spaces.queries import get_members
 from twinspace.web.context import (
@@ -26,17 +26,9 @@ from twinspace.web.context import (
     render,
     runtime,
 )
+from twinspace.web.shell import shell_context
 
 PUPIL_ROLES = {Role.PUPIL.value, Role.PUPIL_ADMIN.value}
-
-
-def shell_context(access: SpaceAccess, current: Room) -> dict[str, object]:
-    return {
-        "space": access.space,
-        "access": access,
-        "role": access.viewer.role.value,
-        "current": current.value,
-    }
 
 
 async def home(request: Request) -> Response:

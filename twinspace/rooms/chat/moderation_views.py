@@ -21,7 +21,6 @@ from twinspace.rooms.chat.queue import (
     get_words,
     log_as_csv,
 )
-from twinspace.rooms.views import shell_context
 from twinspace.spaces.context import access_space_room
 from twinspace.web.context import (
     check_api_write,
@@ -31,6 +30,7 @@ from twinspace.web.context import (
     render,
     runtime,
 )
+from twinspace.web.shell import shell_context
 
 LOG_PAGE = 100
 

@@ -13,12 +13,11 @@ from twinspace.db import UnitOfWork
 from twinspace.errors import DomainError, Invalid
 from twinspace.i18n import N_
 from twinspace.permissions import Action, Viewer, is_chat_moderator
-from twinspace.realtime.dispatch import SocketFeature, register_feature
+from twinspace.realtime.dispatch import SocketFeature, access_room_name, register_feature
 from twinspace.rooms.chat.dispatch import CHAT_COMMANDS, run_chat_command
 from twinspace.rooms.chat.models import ChatPresence, ChatRoom
 from twinspace.rooms.chat.presence import do_enter, do_leave, get_present
 from twinspace.rooms.chat.visibility import visible_chat_events
-from twinspace.rooms.resolve import RoomTarget, access_target
 from twinspace.runtime import Runtime
 from twinspace.spaces.names import RoomRef, chat_room_name, parse_room
 from twinspace.spaces.queries import facts
@@ -32,7 +31,7 @@ async def emit_presence(rt: Runtime, room: ChatRoom) -> None:
 
 
 async def on_joined(
-    rt: Runtime, sid: str, target: RoomTarget, user: User | None, viewer: Viewer
+    rt: Runtime, sid: str, target: Any, user: User | None, viewer: Viewer
 ) -> None:
     if target.chat is None or user is None:
         return
@@ -76,7 +75,7 @@ async def recheck_room_audience(rt: Runtime, space_id: int, name: str) -> None:
         refused = []
         for sid, user in rows:
             try:
-                await access_target(session, user, parse_room(chat_room_name(space_id, name)))
+                await access_room_name(session, user, parse_room(chat_room_name(space_id, name)))
             except DomainError:
                 refused.append(sid)
     for sid in refused:
@@ -116,7 +115,7 @@ def register_chat_sockets(rt: Runtime, on: Callable[[str], Callable]) -> None:
         if ref.kind != "chat":
             raise Invalid(N_("This is not a chat room."))
         async with rt.db.read() as session:
-            await access_target(session, user, ref, Action.POST)
+            await access_room_name(session, user, ref, Action.POST)
         assert user is not None
         await rt.sio.emit(
             "typing",
@@ -152,7 +151,7 @@ async def _catchup(
     rt: Runtime,
     session: AsyncSession,
     user: User | None,
-    target: RoomTarget,
+    target: Any,
     viewer: Viewer,
     events: list[dict[str, Any]],
 ) -> list[dict[str, Any]]:

@@ -22,7 +22,6 @@ from twinspace.rooms.chat.context import get_chat_room_facts
 from twinspace.rooms.chat.dispatch import run_chat_command
 from twinspace.rooms.chat.models import ChatRoom
 from twinspace.rooms.chat.sockets import recheck_room_audience
-from twinspace.rooms.views import shell_context
 from twinspace.spaces.context import SpaceAccess, access_space_room
 from twinspace.spaces.names import chat_room_name
 from twinspace.web.context import (
@@ -33,6 +32,7 @@ from twinspace.web.context import (
     render,
     runtime,
 )
+from twinspace.web.shell import shell_context
 
 HISTORY_PAGE = 50
 

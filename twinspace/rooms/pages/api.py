@@ -11,12 +11,12 @@ from twinspace.errors import NotFound
 from twinspace.i18n import N_, gettext_for
 from twinspace.pages.host import page_facts
 from twinspace.pages.models import Page
+from twinspace.pages.registry import all_tools, get_tool
+from twinspace.pages.widgets import get_widgets, widget_json
 from twinspace.permissions import Action, access_page, access_room
 from twinspace.rooms.pages import actions, service
-from twinspace.rooms.pages.widgets import get_widgets, widget_json
 from twinspace.spaces.models import Space
 from twinspace.spaces.queries import facts, get_viewer
-from twinspace.tools.registry import all_tools, get_tool
 from twinspace.web.context import (
     check_api_write,
     check_origin,

@@ -10,10 +10,11 @@ from twinspace.accounts.models import User
 from twinspace.db import UnitOfWork, utcnow
 from twinspace.errors import Invalid, NotFound
 from twinspace.i18n import N_
+from twinspace.pages import widgets
 from twinspace.pages.host import page_facts
 from twinspace.pages.models import Page, Widget
 from twinspace.permissions import Action, Room, access_page, access_room
-from twinspace.rooms.pages import actions, widgets
+from twinspace.rooms.pages import actions
 from twinspace.runtime import Runtime
 from twinspace.spaces.models import Space
 from twinspace.spaces.queries import facts, get_viewer

@@ -17,14 +17,14 @@ from twinspace.errors import Invalid
 from twinspace.i18n import N_
 from twinspace.pages.host import page_room
 from twinspace.pages.models import Page
+from twinspace.pages.registry import all_tools
+from twinspace.pages.widgets import visible_page_events
 from twinspace.permissions import Viewer
 from twinspace.realtime.dispatch import On, SocketFeature, register_feature
 from twinspace.realtime.limits import TokenBuckets
 from twinspace.rooms.pages import service as page_service
-from twinspace.rooms.pages.widgets import visible_page_events
 from twinspace.runtime import Runtime
 from twinspace.spaces.names import RoomRef
-from twinspace.tools.registry import all_tools
 
 log = logging.getLogger(__name__)
 

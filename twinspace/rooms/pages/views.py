@@ -15,14 +15,14 @@ from twinspace.errors import DomainError, Invalid, NotFound
 from twinspace.i18n import N_, gettext_for
 from twinspace.pages.host import make_context, page_facts
 from twinspace.pages.models import Page, Widget
+from twinspace.pages.registry import all_tools, get_tool
+from twinspace.pages.widgets import get_widgets
 from twinspace.permissions import Action, Room, access_page, access_room, permissions_for
 from twinspace.rooms.pages import actions, service
 from twinspace.rooms.pages.api import after_visibility_change
-from twinspace.rooms.pages.widgets import get_widgets
 from twinspace.spaces.context import SpaceAccess
 from twinspace.spaces.models import Space
 from twinspace.spaces.queries import facts, get_viewer
-from twinspace.tools.registry import all_tools, get_tool
 from twinspace.web.context import check_form_write, get_auth, locale_of, render, runtime, translate
 
 ROOM_PATHS = {"activities": Room.ACTIVITIES, "teachers": Room.TEACHERS, "pupils": Room.PUPILS}

@@ -16,6 +16,7 @@ from twinspace.db import UnitOfWork
 from twinspace.errors import DomainError, Invalid, NotFound, Unauthorized
 from twinspace.files import StoredFile, check_quota, do_store, file_response
 from twinspace.i18n import N_, gettext_for
+from twinspace.images import Processed, process_image
 from twinspace.pages.base import WidgetContext
 from twinspace.pages.host import load_widget, make_context, page_facts
 from twinspace.pages.models import Page, Widget
@@ -25,7 +26,6 @@ from twinspace.settings import Settings
 from twinspace.spaces.context import SpaceAccess
 from twinspace.spaces.models import Space
 from twinspace.spaces.queries import facts, get_viewer
-from twinspace.tools.gallery.images import Processed, process_image
 from twinspace.tools.gallery.models import GalleryPhoto
 from twinspace.tools.gallery.tool import (
     KIND,

@@ -16,11 +16,10 @@ from twinspace.i18n import N_
 from twinspace.pages.base import Tool
 from twinspace.pages.host import load_widget, make_context
 from twinspace.pages.models import Page, Widget
+from twinspace.pages.registry import get_tool
 from twinspace.permissions import Action, Role, access_page
-from twinspace.rooms.pages.actions import get_page
 from twinspace.settings import Settings
 from twinspace.spaces.models import Membership, Space
-from twinspace.tools.registry import get_tool
 
 
 def widget_json(widget: Widget, tool: Tool | None) -> dict[str, object]:
@@ -210,4 +209,4 @@ async def visible_page_events(
     ]
 
 
-__all__ = ["get_page", "publication_report", "visible_page_events"]
+__all__ = ["publication_report", "visible_page_events"]
