@@ -15,6 +15,7 @@ from babel.support import Translations
 LOCALES = ("en", "fr")
 DEFAULT_LOCALE = "en"
 CATALOGUE_DIR = Path(__file__).parent / "locales"
+_EXTRA_DIRS: list[Path] = []  # plugins' own catalogues (<dir>/<locale>/LC_MESSAGES/messages.po)
 
 
 def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name
@@ -22,17 +23,39 @@ def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name
     return message
 
 
-@cache
-def translations(locale: str) -> _gettext.NullTranslations:
-    po = CATALOGUE_DIR / locale / "LC_MESSAGES" / "messages.po"
-    if locale not in LOCALES or not po.exists():
-        return _gettext.NullTranslations()
+def _read(po: Path, locale: str) -> Translations:
     with po.open("rb") as handle:
         catalog = read_po(handle, locale=locale)
     buffer = BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)
     return Translations(fp=buffer)
+
+
+def add_catalogue_dir(directory: Path) -> None:
+    """Add a plugin's own catalogues (``<directory>/<locale>/LC_MESSAGES/messages.po``): its
+    strings are translated like ours. Our own catalogue wins where both define a message."""
+    if directory not in _EXTRA_DIRS:
+        _EXTRA_DIRS.append(directory)
+        translations.cache_clear()
+
+
+@cache
+def translations(locale: str) -> _gettext.NullTranslations:
+    if locale not in LOCALES:
+        return _gettext.NullTranslations()
+    found: Translations | None = None
+    for directory in (CATALOGUE_DIR, *_EXTRA_DIRS):
+        po = directory / locale / "LC_MESSAGES" / "messages.po"
+        if not po.exists():
+            continue
+        if found is None:
+            found = _read(po, locale)
+        else:
+            extra = _read(po, locale)
+            extra.merge(found)  # ours win on a clash
+            found = extra
+    return found if found is not None else _gettext.NullTranslations()
 
 
 def gettext_for(locale: str) -> Callable[[str], str]:

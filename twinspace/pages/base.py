@@ -198,6 +198,7 @@ class BaseTool:
     description: str = ""
     commands: Mapping[str, ToolCommand] = {}
     templates: Path | None = None
+    locales: Path | None = None  # own catalogues: <locales>/<fr|en>/LC_MESSAGES/messages.po
 
     async def render(self, ctx: WidgetContext) -> Markup:
         raise NotImplementedError  # every tool renders itself

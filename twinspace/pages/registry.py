@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from importlib.metadata import entry_points
 
+from twinspace.i18n import add_catalogue_dir
 from twinspace.pages.base import Tool
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,9 @@ def register(tool: Tool) -> Tool:
     if tool.kind in _TOOLS and _TOOLS[tool.kind] is not tool:
         raise ToolAlreadyRegistered(f"a tool of kind {tool.kind!r} is already registered")
     _TOOLS[tool.kind] = tool
+    locales = getattr(tool, "locales", None)  # a plugin's own catalogues (fr, en)
+    if locales is not None:
+        add_catalogue_dir(locales)
     return tool
 
 
