@@ -5,6 +5,8 @@ catches up. Permissions come from TwinSpace's matrix."""
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -160,3 +162,16 @@ async def test_a_reconnecting_client_catches_up(server: RunningServer, login, co
     caught = await back.call("catchup", {"room": room, "after": last})
     votes = [e for e in caught["events"] if e["type"] == "poll.voted"]
     assert [e["data"]["counts"] for e in votes] == [[1, 0], [1, 1]]
+
+
+def test_the_poll_uses_only_the_public_plugin_api() -> None:
+    """Every import of TwinSpace in the package goes through twinspace.plugin."""
+    package = Path(__file__).resolve().parents[1] / "twinspace_poll"
+    used = set()
+    for source in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                used.add(node.module)
+            elif isinstance(node, ast.Import):
+                used.update(alias.name for alias in node.names)
+    assert {m for m in used if m.split(".")[0] == "twinspace"} == {"twinspace.plugin"}
