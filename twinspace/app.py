@@ -13,22 +13,29 @@ import socketio
 from sqlalchemy import delete
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount
-from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from twinspace.accounts import views_mail, views_school
 from twinspace.accounts.passwords import PasswordService
 from twinspace.api import session as api_session
 from twinspace.api import spaces as api_spaces
 from twinspace.db import Database, utcnow
 from twinspace.errors import DomainError, Unauthorized
 from twinspace.files import sweep_orphans
+from twinspace.help import views as help_views
 from twinspace.i18n import N_
+from twinspace.label import api as label_api
+from twinspace.label import views as label_views
 from twinspace.monitoring import health, metrics
 from twinspace.network import api as network_api
+from twinspace.network import views_kits as network_kits
+from twinspace.network import views_page_templates as network_page_templates
 from twinspace.network import views_people as network_people
+from twinspace.network import views_profile as network_profile
 from twinspace.network import views_projects as network_projects
 from twinspace.pages.registry import all_tools, load_builtin_tools
 from twinspace.people.routes import routes as people_routes
@@ -47,13 +54,29 @@ from twinspace.rooms.pages import views as pages_views
 from twinspace.runtime import Runtime
 from twinspace.settings import Settings
 from twinspace.storage import LocalStorage
+from twinspace.web import assets, pages
 from twinspace.web import notifications as notifications_views
-from twinspace.web import pages
+from twinspace.web.assets import Assets, CachedStaticFiles
 from twinspace.web.context import render, translate
+from twinspace.web.http_cache import HttpCacheMiddleware
 from twinspace.web.middleware import RequestContextMiddleware
 from twinspace.wiring import wire
 
 log = logging.getLogger(__name__)
+
+
+# Uploads that are already compressed (office documents and archives are zip files).
+NOT_COMPRESSED = (
+    *DEFAULT_EXCLUDED_CONTENT_TYPES,
+    "application/pdf",
+    "application/octet-stream",
+    "application/vnd.oasis.opendocument.text",
+    "application/vnd.oasis.opendocument.spreadsheet",
+    "application/vnd.oasis.opendocument.presentation",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+)
 
 
 def _is_api(request: Request) -> bool:
@@ -185,10 +208,18 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
         routes=[
             *pages.routes,
             *api_session.routes,
+            *views_mail.routes,
+            *views_school.routes,
+            *help_views.routes,
             *api_spaces.routes,
             *network_api.routes,
             *network_people.routes,
+            *network_profile.routes,
+            *network_kits.routes,
+            *network_page_templates.routes,
             *network_projects.routes,
+            *label_api.routes,
+            *label_views.routes,
             *notifications_views.routes,
             *room_views.routes,
             *people_routes,
@@ -199,8 +230,11 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
             *pages_views.routes,  # POST /spaces/{id}/widgets/{widget}/{command} would catch them
             *pages_api.routes,
             *health.routes,
+            *assets.routes,
             *metrics.routes,
-            Mount("/static", StaticFiles(directory=static_dir, check_dir=False), name="static"),
+            Mount(
+                "/static", CachedStaticFiles(directory=static_dir, check_dir=False), name="static"
+            ),
         ],
         exception_handlers={
             DomainError: domain_error,
@@ -214,8 +248,15 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
     app.state.migration_heads = health.migration_heads(settings.database_url)
     app.state.redis_probe = None
     app.state.templates = Jinja2Templates(env=template_environment(settings))
-    app.state.assets_built = (static_dir / "build" / "app.js").exists()
-    wrapped = RequestContextMiddleware(app, secure_cookies=settings.secure_cookies)
+    app.state.assets = Assets(static_dir)
+    app.state.templates.env.globals["asset"] = app.state.assets.url
+    compressed = GZipMiddleware(
+        HttpCacheMiddleware(app),
+        minimum_size=1024,
+        compresslevel=6,
+        exclude_content_types=NOT_COMPRESSED,
+    )
+    wrapped = RequestContextMiddleware(compressed, secure_cookies=settings.secure_cookies)
     asgi = socketio.ASGIApp(sio, other_asgi_app=wrapped, socketio_path="socket.io")
     asgi.runtime = rt  # type: ignore[attr-defined]
     return asgi

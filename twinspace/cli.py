@@ -14,7 +14,7 @@ DEMO_ACCOUNTS = (
     "  teachers:      anne (France, administrator), jonas (Germany, administrator)\n"
     "  pupils:        lea, tom\n"
     "  visitor:       paul\n"
-    "  NSS officers:  nss-fr, nss-de\n"
+    "  NSS officers:  nss-fr, nss-de, nss-es\n"
     "  network:       lucia (Spain), piotr (Poland): postings, contacts, and the project\n"
     "                 \"Legends of our towns\" (lucia, anne) awaits the NSS of Spain, France\n"
     "  password for every demo account: demo-pass"
@@ -74,7 +74,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
 
     if args.workers > 1 and not settings.redis_url:
         sys.exit("twinspace serve --workers N needs TWINSPACE_REDIS_URL (processes share Redis)")
-    cmd_migrate(settings)
+    from twinspace.migrate import upgrade_if_behind
+
+    upgrade_if_behind(settings.database_url)
     if args.demo:
         created = asyncio.run(_seed_demo(settings))
         print("Demo data " + ("created." if created else "already present, reused."))

@@ -78,6 +78,7 @@ class ProjectView:
             ],
             "refusal_reason": p.refusal_reason,
             "space_id": p.space_id,
+            "kit_id": p.kit_id,
             "submitted_at": p.submitted_at.isoformat() if p.submitted_at else None,
         }
 
