@@ -74,15 +74,6 @@ async def _seed(url: str, var_dir: Path) -> None:
     await db.dispose()
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption(
-        "--db",
-        choices=("sqlite", "postgresql"),
-        default=os.environ.get("TWINSPACE_TEST_DB", "sqlite"),
-        help="database of every test (default: $TWINSPACE_TEST_DB or sqlite)",
-    )
-
-
 @pytest.fixture(scope="session")
 def db_backend(request: pytest.FixtureRequest) -> str:
     return request.config.getoption("--db")
