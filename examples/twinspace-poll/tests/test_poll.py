@@ -175,3 +175,15 @@ def test_the_poll_uses_only_the_public_plugin_api() -> None:
             elif isinstance(node, ast.Import):
                 used.update(alias.name for alias in node.names)
     assert {m for m in used if m.split(".")[0] == "twinspace"} == {"twinspace.plugin"}
+
+
+def test_every_string_of_the_poll_is_in_french() -> None:
+    from babel.messages.pofile import read_po
+
+    locales = Path(__file__).resolve().parents[1] / "twinspace_poll" / "locales"
+    with (locales / "messages.pot").open("rb") as handle:
+        wanted = {m.id for m in read_po(handle) if m.id}
+    with (locales / "fr" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        french = {m.id: m for m in read_po(handle, locale="fr") if m.id}
+    assert wanted == set(french)
+    assert [m.id for m in french.values() if not m.string or m.fuzzy] == []
