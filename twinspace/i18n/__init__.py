@@ -51,10 +51,8 @@ def translations(locale: str) -> _gettext.NullTranslations:
             continue
         if found is None:
             found = _read(po, locale)
-        else:
-            extra = _read(po, locale)
-            extra.merge(found)  # ours win on a clash
-            found = extra
+        else:  # ours win on a clash; a plugin's message is looked up in its own catalogue
+            found.add_fallback(_read(po, locale))
     return found if found is not None else _gettext.NullTranslations()
 
 

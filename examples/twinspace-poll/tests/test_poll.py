@@ -187,3 +187,12 @@ def test_every_string_of_the_poll_is_in_french() -> None:
         french = {m.id: m for m in read_po(handle, locale="fr") if m.id}
     assert wanted == set(french)
     assert [m.id for m in french.values() if not m.string or m.fuzzy] == []
+
+
+def test_the_poll_catalogue_adds_to_ours_without_changing_it() -> None:
+    from twinspace.i18n import translations
+
+    french = translations("fr")
+    assert french.gettext("Close the poll") == "Clore le sondage"
+    many = french.ngettext("%(n)s member found", "%(n)s members found", 4)
+    assert many == "%(n)s membres trouvés"  # our plural rule still decides our plurals
