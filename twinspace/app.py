@@ -32,6 +32,7 @@ from twinspace.network import views_people as network_people
 from twinspace.network import views_projects as network_projects
 from twinspace.notifications import views as notifications_views
 from twinspace.people.routes import routes as people_routes
+from twinspace.permissions import refusal_for_reader
 from twinspace.realtime import nodes
 from twinspace.realtime.handlers import register_handlers
 from twinspace.realtime.models import LiveSocket
@@ -50,7 +51,7 @@ from twinspace.storage import LocalStorage
 from twinspace.tools.registry import all_tools, load_builtin_tools
 from twinspace.web import pages
 from twinspace.web.context import render, translate
-from twinspace.web.middleware import RequestContextMiddleware
+from twinspace.web.middleware import RequestContextMiddleware, SecurityHeadersMiddleware
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,8 @@ def _is_api(request: Request) -> bool:
 
 async def domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
+    if not getattr(request.state, "explains_refusals", False):
+        exc = refusal_for_reader(exc, request.method)
     message = translate(request, exc.message)
     if _is_api(request):
         return JSONResponse(
@@ -131,7 +134,7 @@ def template_environment(settings: Settings) -> jinja2.Environment:
     return jinja2.Environment(loader=loader, autoescape=jinja2.select_autoescape(["html"]))
 
 
-def create_app(settings: Settings) -> socketio.ASGIApp:
+def create_app(settings: Settings) -> SecurityHeadersMiddleware:
     load_builtin_tools()
     db = Database(settings.database_url)
     sio = create_sio(settings)
@@ -215,6 +218,8 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
     app.state.templates = Jinja2Templates(env=template_environment(settings))
     app.state.assets_built = (static_dir / "build" / "app.js").exists()
     wrapped = RequestContextMiddleware(app, secure_cookies=settings.secure_cookies)
-    asgi = socketio.ASGIApp(sio, other_asgi_app=wrapped, socketio_path="socket.io")
+    asgi = SecurityHeadersMiddleware(
+        socketio.ASGIApp(sio, other_asgi_app=wrapped, socketio_path="socket.io")
+    )
     asgi.runtime = rt  # type: ignore[attr-defined]
     return asgi

@@ -34,6 +34,7 @@ from twinspace.rooms.pages.models import Page
 from twinspace.rooms.pages.widgets import visible_page_events
 from twinspace.rooms.resolve import access_target
 from twinspace.runtime import Runtime
+from twinspace.spaces.anonymity import public_events
 from twinspace.spaces.queries import facts
 from twinspace.tools.registry import all_tools
 from twinspace.web.cookies import LANG_COOKIE, SESSION_COOKIE
@@ -179,6 +180,10 @@ def register_handlers(rt: Runtime) -> None:
             elif target.page is not None:
                 events = await visible_page_events(
                     UnitOfWork(session), user, target.space, target.page, events, rt.settings
+                )
+            if not viewer.is_member:  # a public room: pupils appear as "A pupil of …"
+                events = await public_events(
+                    session, target.space.id, events, gettext_for(state.get("locale", "en"))
                 )
         return {"ok": True, "room": ref.name, "events": events, "more": more}
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from twinspace.accounts.models import School, User
+from twinspace.accounts.models import User
 from twinspace.db import UnitOfWork, utcnow
 from twinspace.errors import Invalid, NotFound
 from twinspace.i18n import N_
@@ -17,6 +17,7 @@ from twinspace.permissions import Action, Role, access_page
 from twinspace.rooms.pages.actions import get_page, page_facts
 from twinspace.rooms.pages.models import Page, Widget
 from twinspace.settings import Settings
+from twinspace.spaces.anonymity import school_places
 from twinspace.spaces.models import Membership, Space
 from twinspace.spaces.queries import facts, get_viewer
 from twinspace.tools.base import Tool, WidgetContext
@@ -45,15 +46,13 @@ async def make_context(
     render_template: Callable[..., str] | None = None,
 ) -> WidgetContext:
     viewer = await get_viewer(uow.session, user, space.id)
-    schools = await uow.session.execute(
-        select(School.id, School.name)
-        .join(User, User.school_id == School.id)
+    school_ids = await uow.session.scalars(
+        select(User.school_id)
         .join(Membership, Membership.user_id == User.id)
-        .where(Membership.space_id == space.id)
+        .where(Membership.space_id == space.id, User.school_id.is_not(None))
+        .distinct()
     )
-    initials = {
-        school_id: f"{name.strip()[:1].upper()}." for school_id, name in schools if name.strip()
-    }
+    places = await school_places(uow.session, {i for i in school_ids if i})
     return WidgetContext(
         uow=uow,
         space=space,
@@ -68,7 +67,7 @@ async def make_context(
         gettext=gettext,
         csrf_token=csrf_token,
         render_template=render_template,
-        school_initials=initials,
+        school_places=places,
     )
 
 
@@ -100,7 +99,10 @@ async def run_tool_command(
     if tool is None or spec is None:
         raise NotFound(N_("No such command."))
     access_page(ctx.viewer, ctx.space_facts, ctx.page_facts, spec.action)
-    return await spec.run(ctx, payload)
+    result = await spec.run(ctx, payload)
+    if not ctx.viewer.is_member:  # a second guard behind each tool's own display names
+        result = await ctx.public_form(result)
+    return result
 
 
 async def check_add_widget(
@@ -187,18 +189,21 @@ async def publication_report(
     settings: Settings,
     gettext: Callable[[str], str] = lambda s: s,
 ) -> list[dict[str, Any]]:
-    """What would become visible if the page went public, and which items name a pupil."""
-    pupils = list(
-        await uow.session.execute(
-            select(User.display_name, User.username)
+    """What would become visible if the page went public: each item with the pupils who
+    wrote it (``pupil_authors``: the public sees them as "A pupil of …"), the pupils its text
+    names (``pupil_names``) and, for photos, whether consent is recorded (``consent``)."""
+    pupils = {
+        user_id: (name, username)
+        for user_id, name, username in await uow.session.execute(
+            select(User.id, User.display_name, User.username)
             .join(Membership, Membership.user_id == User.id)
             .where(
                 Membership.space_id == space.id,
                 Membership.role.in_([Role.PUPIL.value, Role.PUPIL_ADMIN.value]),
             )
         )
-    )
-    names = {n for pair in pupils for n in pair if n and len(n) >= 3}
+    }
+    names = {n for pair in pupils.values() for n in pair if n and len(n) >= 3}
     items: list[dict[str, Any]] = [{"what": gettext(N_("Page title")), "text": page.title}]
     for widget in await get_widgets(uow, page):
         tool = get_tool(widget.kind)
@@ -206,18 +211,21 @@ async def publication_report(
             continue
         ctx = await make_context(uow, user, space, page, widget, settings, gettext=gettext)
         for entry in await tool.publication_report(ctx):
-            items.append(
-                {
-                    "what": entry.get("what", tool.kind),
-                    "text": entry.get("text", ""),
-                    "tool": tool.kind,
-                }
-            )
+            item = {
+                "what": entry.get("what", tool.kind),
+                "text": entry.get("text", ""),
+                "tool": tool.kind,
+            }
+            if "consent" in entry:
+                item["consent"] = bool(entry["consent"])
+            item["pupil_authors"] = [pupils[a][0] for a in entry.get("authors", []) if a in pupils]
+            items.append(item)
     for item in items:
         text = item["text"] or ""
         item["pupil_names"] = sorted(
             n for n in names if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text, re.I)
         )
+        item.setdefault("pupil_authors", [])
     return items
 
 
