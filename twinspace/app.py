@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -65,9 +66,13 @@ async def domain_error(request: Request, exc: Exception) -> Response:
     if not getattr(request.state, "explains_refusals", False):
         exc = refusal_for_reader(exc, request.method)
     message = translate(request, exc.message)
+    retry = exc.details.get("retry_after")
+    headers = {"Retry-After": str(math.ceil(retry))} if isinstance(retry, int | float) else None
     if _is_api(request):
         return JSONResponse(
-            {"ok": False, "error": exc.code, "message": message, **exc.details}, exc.status
+            {"ok": False, "error": exc.code, "message": message, **exc.details},
+            exc.status,
+            headers=headers,
         )
     if isinstance(exc, Unauthorized) and request.method == "GET":
         return pages.login_redirect(request)
