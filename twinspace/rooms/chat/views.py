@@ -12,7 +12,7 @@ from starlette.routing import Route
 from twinspace.accounts.models import User
 from twinspace.errors import DomainError, Invalid, NotFound
 from twinspace.i18n import N_
-from twinspace.permissions import Action, Room, access_chat_room
+from twinspace.permissions import TEACHER_ROLES, Action, Room, access_chat_room
 from twinspace.rooms.chat.actions import (
     get_chat_room,
     get_chat_rooms,
@@ -21,6 +21,7 @@ from twinspace.rooms.chat.actions import (
 from twinspace.rooms.chat.context import get_chat_room_facts
 from twinspace.rooms.chat.dispatch import run_chat_command
 from twinspace.rooms.chat.models import ChatRoom
+from twinspace.rooms.chat.presence import get_present
 from twinspace.rooms.chat.sockets import recheck_room_audience
 from twinspace.rooms.names import chat_room_name
 from twinspace.rooms.views import shell_context
@@ -35,6 +36,9 @@ from twinspace.web.context import (
 )
 
 HISTORY_PAGE = 50
+
+
+SLOW_CHOICES = (0, 5, 10, 30, 60, 120)  # seconds between two messages of one person
 
 
 async def _run(request: Request, user: User | None, command: str, payload: dict) -> dict:
@@ -91,6 +95,8 @@ async def chat_page(request: Request) -> Response:
         access_chat_room(access.viewer, access.facts, chat_facts, Action.READ)
         rooms = await _enterable_rooms(session, access, auth.user)
         lines = await get_recent_lines(session, room, limit=HISTORY_PAGE)
+        present = await get_present(session, room.id)
+    teacher_roles = {r.value for r in TEACHER_ROLES}
     context = {
         **shell_context(access, Room.CHAT),
         "rooms": rooms,
@@ -101,6 +107,8 @@ async def chat_page(request: Request) -> Response:
         "may_post": access.may(Room.CHAT, Action.POST) and not room.archived,
         "may_moderate": access.may(Room.CHAT, Action.MODERATE),
         "max_length": runtime(request).settings.chat_text_max,
+        "teachers_here": [p["name"] for p in present if p["role"] in teacher_roles],
+        "slow_choices": SLOW_CHOICES,
     }
     return await render(request, "space/chat.html", context)
 
@@ -126,6 +134,8 @@ async def chat_command_form(request: Request) -> Response:
             payload[key] = int(value)
         elif key in ("reason", "text"):
             payload[key] = value
+        elif key == "locked":  # the Lock / Unlock button of the chat page
+            payload[key] = value == "true"
     await _run(request, user, request.path_params["command"], payload)
     space_path = f"/spaces/{request.path_params['space_id']}/"
     back = urlsplit(request.headers.get("referer", "")).path
