@@ -148,78 +148,116 @@ def _text_leaks(text: str, words: set[str], pupil_ids: set[int], where: str) -> 
     return found
 
 
-async def test_anonymous_crawl_finds_no_pupil(server: RunningServer, connect_as) -> None:
+async def _crawl(
+    client: httpx.AsyncClient, base: str, page_ids: list[int], words: set[str], pupil_ids: set[int]
+) -> tuple[list[str], set[str]]:
+    """Every page and link reachable from the public entry points, and the public JSON."""
+    leaks: list[str] = []
+    seen: set[str] = set()
+    queue = ["/gallery", "/spaces/1", *(f"/spaces/1/pages/{p}" for p in page_ids)]
+    queue += ["/api/v1/gallery", "/api/v1/spaces/1", "/api/v1/spaces/1/members"]
+    queue += ["/spaces/1/calendar.ics", "/api/v1/spaces/1/calendar.ics", "/api/v1/spaces/1/feed"]
+    queue += ["/api/v1/spaces/1/journal", "/api/v1/members?q=Victor", "/people?q=Victor"]
+    queue += [f"/api/v1/spaces/1/pages/{p}" for p in page_ids]
+    queue += [f"/api/v1/spaces/1/rooms/{room}/pages" for room in ("activities", "home")]
+    for pid in pupil_ids:  # a pupil's profile, in the network or the TwinSpace
+        queue += [f"/members/{pid}", f"/api/v1/members/{pid}", f"/spaces/1/members/{pid}"]
+    while queue and len(seen) < 300:
+        path = queue.pop(0)
+        if path in seen:
+            continue
+        seen.add(path)
+        answer = await client.get(path)
+        if answer.status_code != 200:
+            continue
+        kind = answer.headers.get("content-type", "")
+        if "json" in kind:
+            body = answer.json()
+            leaks += _json_leaks(body, pupil_ids, path)
+            leaks += _text_leaks(json.dumps(body, ensure_ascii=False), words, pupil_ids, path)
+        elif "text" in kind:
+            leaks += _text_leaks(answer.text, words, pupil_ids, path)
+            for href in re.findall(r'(?:href|src|action)="([^"#]+)', answer.text):
+                url = urljoin(base + path, href.replace("&amp;", "&"))
+                parts = urlsplit(url)
+                if url.startswith(base) and not parts.path.startswith("/static"):
+                    target = parts.path + (f"?{parts.query}" if parts.query else "")
+                    if "lang=" not in target and "/logout" not in target:
+                        queue.append(target)
+    # Every read command of every tool, as the public API answers it.
+    for kind, (_page_id, widget_id) in (await _widget_ids(base)).items():
+        for command in ("posts.list", "topics.list", "pages.list", "list"):
+            answer = await client.post(f"/api/v1/spaces/1/widgets/{widget_id}/{command}", json={})
+            if answer.status_code != 200:
+                continue
+            body = answer.json()
+            leaks += _json_leaks(body, pupil_ids, f"{kind}:{command}")
+            leaks += _text_leaks(json.dumps(body, ensure_ascii=False), words, pupil_ids, command)
+            for topic in body.get("topics", []):
+                shown = await client.post(
+                    f"/api/v1/spaces/1/widgets/{widget_id}/topic.show",
+                    json={"topic_id": topic["id"]},
+                )
+                leaks += _json_leaks(shown.json(), pupil_ids, "topic.show")
+                leaks += _text_leaks(shown.text, words, pupil_ids, "topic.show")
+            for wiki_page in body.get("pages", []):
+                listed = await client.post(
+                    f"/api/v1/spaces/1/widgets/{widget_id}/revisions.list",
+                    json={"page_id": wiki_page["id"]},
+                )
+                leaks += _json_leaks(listed.json(), pupil_ids, "revisions.list")
+                leaks += _text_leaks(listed.text, words, pupil_ids, "revisions.list")
+    return leaks, seen
+
+
+_WIDGETS: dict[str, dict[str, tuple[int, int]]] = {}
+
+
+async def _widget_ids(base: str) -> dict[str, tuple[int, int]]:
+    return _WIDGETS[base]
+
+
+async def test_public_crawl_finds_no_pupil(server: RunningServer, connect_as) -> None:
+    """As anonymous and as a logged-in outsider (an NSS officer, not a member)."""
     page_ids = await _seed_pupil_contributions(server)
+    _WIDGETS[server.url] = await _widgets(server)
     pupils = await _pupils(server)
     pupil_ids = {p.id for p in pupils}
     words = {p.username for p in pupils} | {p.display_name for p in pupils}
     words |= {p.display_name.split()[0] for p in pupils}
-    leaks: list[str] = []
-    seen: set[str] = set()
-    queue = ["/gallery", "/spaces/1", *(f"/spaces/1/pages/{p}" for p in page_ids)]
-    queue += ["/api/v1/gallery", "/api/v1/spaces/1", "/spaces/1/calendar.ics"]
-    queue += ["/api/v1/spaces/1/calendar.ics", "/api/v1/spaces/1/feed", "/api/v1/spaces/1/journal"]
-    queue += [f"/api/v1/spaces/1/pages/{p}" for p in page_ids]
-    async with httpx.AsyncClient(base_url=server.url) as public:
-        while queue and len(seen) < 300:
-            path = queue.pop(0)
-            if path in seen:
-                continue
-            seen.add(path)
-            answer = await public.get(path)
-            if answer.status_code != 200:
-                continue
-            kind = answer.headers.get("content-type", "")
-            if "json" in kind:
-                leaks += _json_leaks(answer.json(), pupil_ids, path)
-                leaks += _text_leaks(
-                    json.dumps(answer.json(), ensure_ascii=False), words, pupil_ids, path
-                )
-            elif "text" in kind:
-                leaks += _text_leaks(answer.text, words, pupil_ids, path)
-                for href in re.findall(r'(?:href|src|action)="([^"#]+)', answer.text):
-                    url = urljoin(server.url + path, href.replace("&amp;", "&"))
-                    parts = urlsplit(url)
-                    if url.startswith(server.url) and not parts.path.startswith("/static"):
-                        target = parts.path + (f"?{parts.query}" if parts.query else "")
-                        if "lang=" not in target and "/logout" not in target:
-                            queue.append(target)
-        # Every read command of every tool, as the public API answers it.
-        for kind, (_page_id, widget_id) in (await _widgets(server)).items():
-            for command in ("posts.list", "topics.list", "pages.list", "list"):
-                answer = await public.post(
-                    f"/api/v1/spaces/1/widgets/{widget_id}/{command}", json={}
-                )
-                if answer.status_code == 200:
-                    body = answer.json()
-                    leaks += _json_leaks(body, pupil_ids, f"{kind}:{command}")
-                    leaks += _text_leaks(
-                        json.dumps(body, ensure_ascii=False), words, pupil_ids, command
-                    )
-                    for topic in body.get("topics", []):
-                        shown = await public.post(
-                            f"/api/v1/spaces/1/widgets/{widget_id}/topic.show",
-                            json={"topic_id": topic["id"]},
-                        )
-                        leaks += _json_leaks(shown.json(), pupil_ids, "topic.show")
-                        leaks += _text_leaks(shown.text, words, pupil_ids, "topic.show")
-                    for wiki_page in body.get("pages", []):
-                        listed = await public.post(
-                            f"/api/v1/spaces/1/widgets/{widget_id}/revisions.list",
-                            json={"page_id": wiki_page["id"]},
-                        )
-                        leaks += _json_leaks(listed.json(), pupil_ids, "revisions.list")
-                        leaks += _text_leaks(listed.text, words, pupil_ids, "revisions.list")
+    async with httpx.AsyncClient(base_url=server.url) as anonymous:
+        leaks, seen = await _crawl(anonymous, server.url, page_ids, words, pupil_ids)
     assert {"/spaces/1", "/gallery"} <= seen and len(seen) > 10
-    live = await connect_as(None)
+    outsider = await api_login(server.url, "nss-fr")
+    more, _ = await _crawl(outsider, server.url, page_ids, words, pupil_ids)
+    leaks += [f"(outsider) {leak}" for leak in more]
+    await outsider.aclose()
     rooms = ["space:1:home", *(f"space:1:page:{p}" for p in page_ids)]
-    for room in rooms:
-        joined = await live.call("join", {"room": room})
-        assert joined["ok"], joined
-        caught = await live.call("catchup", {"room": room, "after": 0})
-        assert caught["ok"] and (room == "space:1:home" or caught["events"]), caught
-        leaks += _json_leaks(caught, pupil_ids, f"catchup {room}")
-        leaks += _text_leaks(json.dumps(caught, ensure_ascii=False), words, pupil_ids, room)
+    for who in (None, "nss-fr"):
+        live = await connect_as(who)
+        for room in rooms:
+            joined = await live.call("join", {"room": room})
+            assert joined["ok"], joined
+            caught = await live.call("catchup", {"room": room, "after": 0})
+            assert caught["ok"] and (room == "space:1:home" or caught["events"]), caught
+            leaks += _json_leaks(caught, pupil_ids, f"catchup {room}")
+            leaks += _text_leaks(json.dumps(caught, ensure_ascii=False), words, pupil_ids, room)
+    # A pupil writes while the public is in the room: the live event names no pupil.
+    watcher = await connect_as(None)
+    assert (await watcher.call("join", {"room": f"space:1:page:{page_ids[0]}"}))["ok"]
+    lea = await api_login(server.url, "lea")
+    blog = _WIDGETS[server.url]["blog"][1]
+    posts = (await lea.post(f"/api/v1/spaces/1/widgets/{blog}/posts.list", json={})).json()
+    said = await lea.post(
+        f"/api/v1/spaces/1/widgets/{blog}/comment.create",
+        json={"post_id": posts["posts"][0]["id"], "text": "Live one"},
+    )
+    assert said.status_code == 200, said.text
+    await lea.aclose()
+    event = await watcher.wait_for(lambda e: e["type"] == "blog.comment_created")
+    assert event["data"]["comment"]["author"]["name"].startswith(PUPIL_MARK)
+    leaks += _json_leaks(event, pupil_ids, "live event")
+    leaks += _text_leaks(json.dumps(event, ensure_ascii=False), words, pupil_ids, "live event")
     assert not leaks, "\n".join(sorted(set(leaks)))
     # ...and the public does see that pupils took part, as pupils of a school.
     async with httpx.AsyncClient(base_url=server.url) as public:

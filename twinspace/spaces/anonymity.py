@@ -22,6 +22,10 @@ from twinspace.spaces.models import Membership
 
 # Keys under which a payload holds a person object {"id": user id, "name": ...}
 PERSON_KEYS = frozenset({"author", "uploader", "user", "editor", "by", "creator", "owner"})
+# Keys whose value is a user id
+PERSON_ID_KEYS = frozenset(
+    {"user_id", "author_id", "uploader_id", "uploaded_by", "created_by", "actor_id"}
+)
 PUPIL = N_("A pupil")
 PUPIL_OF = N_("A pupil of %(place)s")
 
@@ -76,6 +80,8 @@ def person_ids(data: Any, parent: str = "") -> set[int]:
         if parent in PERSON_KEYS and isinstance(data.get("id"), int):
             found.add(data["id"])
         for key, value in data.items():
+            if key in PERSON_ID_KEYS and isinstance(value, int):
+                found.add(value)
             found |= person_ids(value, key)
     elif isinstance(data, list):
         for value in data:
@@ -89,9 +95,15 @@ def anonymise(
     """A copy of ``data`` where each person object of a pupil (``places``' keys) is replaced
     by the public form."""
     if isinstance(data, dict):
-        if parent in PERSON_KEYS and data.get("id") in places:
-            return public_person(gettext, places[data["id"]])
-        return {key: anonymise(value, places, gettext, key) for key, value in data.items()}
+        pid = data.get("id")
+        if parent in PERSON_KEYS and isinstance(pid, int) and pid in places:
+            return public_person(gettext, places[pid])
+        return {
+            key: None
+            if key in PERSON_ID_KEYS and isinstance(value, int) and value in places
+            else anonymise(value, places, gettext, key)
+            for key, value in data.items()
+        }
     if isinstance(data, list):
         return [anonymise(value, places, gettext, parent) for value in data]
     return data
