@@ -272,3 +272,44 @@ async def test_members_still_see_pupils_names(server: RunningServer) -> None:
     comment = posts.json()["posts"][0]["comments"][0]
     assert comment["author"]["name"] == "Léa" and comment["author"]["id"]
     await anne.aclose()
+
+
+async def test_publication_check_lists_pupil_contributions_and_photo_consent(
+    server: RunningServer,
+) -> None:
+    tools = await _widgets(server)
+    anne, pia = await api_login(server.url, "anne"), await api_login(server.url, "pia")
+    for agreed in (True, False):
+        photo = await pia.post(
+            f"/spaces/1/widgets/{tools['gallery'][1]}/photos",
+            files=[("file", ("river.jpg", _jpeg(), "image/jpeg"))],
+            data={"caption": f"At the river ({agreed})"},
+        )
+        assert photo.status_code == 201, photo.text
+        if agreed:
+            await anne.post(
+                f"/api/v1/spaces/1/widgets/{tools['gallery'][1]}/photo.consent",
+                json={"photo_id": photo.json()["photos"][0]["id"], "consent": True},
+            )
+    reports = {}
+    for kind in ("blog", "forum", "gallery"):
+        page_id = tools[kind][0]
+        check = await anne.get(f"/api/v1/spaces/1/pages/{page_id}/publication-check")
+        assert check.status_code == 200, check.text
+        reports[kind] = check.json()
+    comment = [i for i in reports["blog"]["items"] if i["what"] == "Comment on a blog post"]
+    assert (
+        comment[0]["pupil_authors"] == ["Léa"]
+        and comment[0] in reports["blog"]["pupil_contributions"]
+    )
+    replies = [i for i in reports["forum"]["pupil_contributions"] if i["what"] == "Forum reply"]
+    wikis = [i for i in reports["forum"]["pupil_contributions"] if i["what"] == "Wiki page"]
+    assert replies[0]["pupil_authors"] == ["Tom"] and wikis[0]["pupil_authors"] == ["Tom"]
+    photos = {i["text"]: i for i in reports["gallery"]["photos"]}
+    assert photos["At the river (True)"]["consent"] is True
+    assert photos["At the river (False)"]["consent"] is False
+    assert photos["At the river (True)"]["pupil_authors"] == ["Pia"]  # the caption's author
+    page = await anne.get(f"/spaces/1/pages/{tools['gallery'][0]}/publish")
+    assert "no consent recorded" in page.text and "by a pupil: Pia" in page.text
+    await anne.aclose()
+    await pia.aclose()
