@@ -7,6 +7,7 @@ import asyncio
 import gc
 import os
 import sys
+from pathlib import Path
 
 from twinspace.settings import Settings
 
@@ -14,7 +15,7 @@ DEMO_ACCOUNTS = (
     "  teachers:      anne (France, administrator), jonas (Germany, administrator)\n"
     "  pupils:        lea, tom\n"
     "  visitor:       paul\n"
-    "  NSS officers:  nss-fr, nss-de\n"
+    "  NSS officers:  nss-fr, nss-de, nss-es\n"
     "  network:       lucia (Spain), piotr (Poland): postings, contacts, and the project\n"
     "                 \"Legends of our towns\" (lucia, anne) awaits the NSS of Spain, France\n"
     "  password for every demo account: demo-pass"
@@ -42,6 +43,42 @@ async def _purge_chat(settings: Settings) -> int:
         return await do_purge_chat_history(db)
     finally:
         await db.dispose()
+
+
+def cmd_privacy(args: argparse.Namespace, settings: Settings) -> None:
+    from twinspace.db import Database
+    from twinspace.errors import DomainError
+    from twinspace.privacy.actions import erase_person, export_person, get_person_id
+    from twinspace.storage import LocalStorage
+
+    storage = LocalStorage(settings.media_dir)
+
+    async def run() -> str:
+        db = Database(settings.database_url)
+        try:
+            user_id = await get_person_id(db, args.username)
+            if args.action == "export":
+                path = await export_person(db, storage, user_id, Path(args.out))
+                return f"Exported the data of {args.username} to {path}."
+            erasure, _ = await erase_person(db, storage, user_id)
+            return (
+                f"Erased {args.username}: {sum(erasure.deleted.values())} rows deleted, "
+                f"{sum(erasure.reattributed.values())} contributions kept as a former member, "
+                f"{len(erasure.file_keys)} files removed."
+            )
+        finally:
+            await db.dispose()
+
+    if args.action == "erase" and not args.yes:
+        if not sys.stdin.isatty():
+            sys.exit("Refusing to erase without confirmation: run it on a terminal or add --yes.")
+        answer = input(f"Erase {args.username} and all their personal data? Type the username: ")
+        if answer.strip() != args.username:
+            sys.exit("Not erased.")
+    try:
+        print(asyncio.run(run()))
+    except DomainError as error:
+        sys.exit(f"{args.username}: {error.message}")
 
 
 def cmd_migrate(settings: Settings) -> None:
@@ -74,7 +111,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
 
     if args.workers > 1 and not settings.redis_url:
         sys.exit("twinspace serve --workers N needs TWINSPACE_REDIS_URL (processes share Redis)")
-    cmd_migrate(settings)
+    from twinspace.migrate import upgrade_if_behind
+
+    upgrade_if_behind(settings.database_url)
     if args.demo:
         created = asyncio.run(_seed_demo(settings))
         print("Demo data " + ("created." if created else "already present, reused."))
@@ -127,6 +166,14 @@ def main(argv: list[str] | None = None) -> None:
     sub.add_parser("migrate", help="apply database migrations")
     sub.add_parser("demo", help="create the demo installation (once)")
     sub.add_parser("purge-chat", help="delete chat history older than each TwinSpace keeps it")
+    privacy = sub.add_parser("privacy", help="export or erase a person's data")
+    privacy_sub = privacy.add_subparsers(dest="action", required=True)
+    export = privacy_sub.add_parser("export", help="write a person's data to a ZIP file")
+    export.add_argument("username")
+    export.add_argument("--out", required=True, help="the ZIP file to write")
+    erase = privacy_sub.add_parser("erase", help="erase a person (asks for confirmation)")
+    erase.add_argument("username")
+    erase.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     if args.command == "serve":
@@ -134,6 +181,8 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "migrate":
         cmd_migrate(settings)
         print("Database is up to date.")
+    elif args.command == "privacy":
+        cmd_privacy(args, settings)
     elif args.command == "purge-chat":
         print(f"Purged {asyncio.run(_purge_chat(settings))} chat messages.")
     elif args.command == "demo":

@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from twinspace.accounts.models import School, User, UserKind
 from twinspace.accounts.passwords import PasswordService
-from twinspace.db import Database, UnitOfWork
+from twinspace.db import Database, UnitOfWork, utcnow
+from twinspace.help.demo import add_help_demo
 from twinspace.network.demo import add_network_demo
 from twinspace.people.demo import demo_people
 from twinspace.permissions import Role, Room
@@ -159,6 +160,7 @@ async def ensure_demo(
                 school_id=schools[school].id if school else None,
                 password_hash=hashed,
                 email=f"{username}@demo.invalid" if kind is UserKind.TEACHER else None,
+                email_verified_at=utcnow() if kind is UserKind.TEACHER else None,
             )
             s.add(user)
             await s.flush()
@@ -167,6 +169,7 @@ async def ensure_demo(
                 s.add(Membership(space_id=space.id, user_id=user.id, role=role.value))
         await _demo_pages(uow, space, users, settings)
         await add_network_demo(uow, users, hashed, space)
+        await add_help_demo(uow, users)
         await demo_people(uow, space, users, settings)
         general = await do_create_chat_room(uow, space.id, "general")
         general.title = "General"

@@ -4,6 +4,8 @@ from twinspace.accounts import models as accounts_models  # noqa: F401
 from twinspace.db import Base
 from twinspace.events import Event, RoomCounter  # noqa: F401
 from twinspace.files import StoredFile  # noqa: F401
+from twinspace.help import models as help_models  # noqa: F401
+from twinspace.label import models as label_models  # noqa: F401
 from twinspace.network import models as network_models  # noqa: F401
 from twinspace.notifications import models as notifications_models  # noqa: F401
 from twinspace.people import models as people_models  # noqa: F401

@@ -53,6 +53,12 @@ class Settings:
     password_hash_concurrency: int = 2
     socket_transports: tuple[str, ...] = ("polling", "websocket")  # "websocket": no polling
     node_heartbeat_seconds: float = 10.0  # with Redis: liveness of each server process
+    label_min_days: int = 60  # how long a project is open before its teachers may apply
+    retention_days: int = 1095  # a closed TwinSpace, its pupils and files are purged after this
+    pupil_notice_days: int = 30  # a closed TwinSpace's pupil accounts are disabled after this
+    smtp_url: str | None = None  # smtp://host:port (smtps:// for TLS); unset: mail goes to the log
+    mail_from: str = "TwinSpace <no-reply@localhost>"
+    public_url: str | None = None  # https://twinspace.example.org: the base of links in mail
     frontend_dir: Path = field(default=FRONTEND_DIR)
 
     @classmethod
@@ -69,6 +75,9 @@ class Settings:
             ),
             "metrics_token": _env("METRICS_TOKEN") or None,
             "secure_cookies": (_env("SECURE_COOKIES", "0") or "0").lower() in ("1", "true", "yes"),
+            "smtp_url": _env("SMTP_URL"),
+            "mail_from": _env("MAIL_FROM", "TwinSpace <no-reply@localhost>"),
+            "public_url": (_env("PUBLIC_URL") or "").rstrip("/") or None,
             "allowed_upload_types": tuple(
                 t.strip().lower()
                 for t in (_env("ALLOWED_UPLOAD_TYPES", "") or "").split(",")
@@ -90,6 +99,9 @@ class Settings:
             ("MAX_SOCKET_PAYLOAD", "max_socket_payload"),
             ("MAX_UPLOAD_BYTES", "max_upload_bytes"),
             ("SPACE_QUOTA_BYTES", "space_quota_bytes"),
+            ("LABEL_MIN_DAYS", "label_min_days"),
+            ("RETENTION_DAYS", "retention_days"),
+            ("PUPIL_NOTICE_DAYS", "pupil_notice_days"),
         ):
             raw = _env(name)
             if raw is not None:

@@ -19,6 +19,8 @@ def user_json(user: User) -> dict[str, object]:
         "display_name": user.display_name,
         "kind": user.kind,
         "country": user.country_code,
+        "email": user.email,
+        "email_verified": user.email_verified_at is not None,
     }
 
 

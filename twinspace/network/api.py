@@ -9,11 +9,21 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from twinspace.accounts.models import Country, School
+from twinspace.accounts.verification import send_verification
 from twinspace.accounts.views_common import set_session_cookie, user_json
+from twinspace.accounts.views_mail import link_base
 from twinspace.errors import NotFound
-from twinspace.i18n import N_
-from twinspace.network import api_projects, contacts, countries, postings, projects
-from twinspace.network.guard import api, lang, network_reader, network_writer, path_choice
+from twinspace.i18n import N_, gettext_for
+from twinspace.label.badges import badges_for_teacher
+from twinspace.network import api_projects, contacts, countries, postings, profiles, projects
+from twinspace.network.guard import (
+    api,
+    lang,
+    network_reader,
+    network_writer,
+    path_choice,
+    reach_out,
+)
 from twinspace.network.members import country_name, get_member, index_missing_members
 from twinspace.network.members import search_members as find_members
 from twinspace.network.registration import check_register
@@ -31,6 +41,7 @@ async def register(request: Request) -> JSONResponse:
         rt.db, rt.passwords, rt.settings, body, client_address(request)
     )
     await end_previous_session(request)
+    send_verification(rt.settings, logged_in.user, link_base(request), gettext_for(lang(request)))
     response = JSONResponse(
         {"ok": True, "user": user_json(logged_in.user), "csrf_token": logged_in.session.csrf_token},
         201,
@@ -89,6 +100,7 @@ async def show_posting(request: Request) -> JSONResponse:
 @api
 async def create_posting(request: Request) -> JSONResponse:
     user = await network_writer(request)
+    reach_out(request, user)
     body = await json_body(request)
     async with runtime(request).db.unit_of_work() as uow:
         await projects.check_founder(uow.session, user)
@@ -142,11 +154,17 @@ async def show_member(request: Request) -> JSONResponse:
             raise NotFound(N_("No such member."))
         items = await postings.get_postings_by(session, member.user.id)
         state = await contacts.contact_state(session, user.id, member.user.id)
+        labels = await badges_for_teacher(session, member.user.id)
+        profile = await profiles.get_profile(session, member.user.id)
+        public = await profiles.get_public_projects(session, member.user.id)
     return JSONResponse(
         {
             **member.json(lang(request)),
+            "labels": labels,
             "postings": [postings.posting_json(p, author=False) for p in items],
             "contact": state,
+            "profile": profiles.profile_json(member.user.id, profile),
+            "public_projects": [profiles.public_project_json(s) for s in public],
         }
     )
 
@@ -176,6 +194,7 @@ async def list_contacts(request: Request) -> JSONResponse:
 
 async def request_contact(request: Request) -> JSONResponse:
     user = await network_writer(request)
+    reach_out(request, user)
     body = await json_body(request)
     row = await contacts.check_request_contact(
         runtime(request).db, user, body.get("user_id"), body.get("message")

@@ -40,8 +40,9 @@ async def start_project(request: Request) -> JSONResponse:
     """The caller's draft (created when none): then PATCH it step by step, and submit."""
     user = await network_writer(request)
     body = await json_body(request)
+    kit_id = body.pop("kit_id", None)
     async with runtime(request).db.unit_of_work() as uow:
-        draft = await projects.do_start_draft(uow, user)
+        draft = await projects.do_start_draft(uow, user, kit_id)
         if body:
             await projects.do_save_draft(uow, user, draft.id, body)
     return await _project_answer(request, draft.id, 201)
@@ -49,10 +50,14 @@ async def start_project(request: Request) -> JSONResponse:
 
 @api
 async def save_project(request: Request) -> JSONResponse:
+    """``?autosave=1``: the form saving as the founder types (empty fields are kept)."""
     user = await network_writer(request)
     body = await json_body(request)
+    autosave = request.query_params.get("autosave") == "1"
     async with runtime(request).db.unit_of_work() as uow:
-        await projects.do_save_draft(uow, user, request.path_params["project_id"], body)
+        await projects.do_save_draft(
+            uow, user, request.path_params["project_id"], body, autosave=autosave
+        )
     return await _project_answer(request, request.path_params["project_id"])
 
 

@@ -69,7 +69,10 @@ async def invitations_page(request: Request) -> Response:
     query = request.query_params.get("q", "")
     async with rt.db.read() as session:
         access = await member_access(session, auth.user, space_id, Action.MANAGE_MEMBERS)
-        candidates = await search_candidates(session, space_id, query) if query else []
+        single_school = access.space.single_school_id
+        candidates = (
+            await search_candidates(session, space_id, query, single_school) if query else []
+        )
         pending = await get_space_invitations(session, space_id)
     context = {
         **shell_context(access, Room.HOME),
@@ -77,6 +80,7 @@ async def invitations_page(request: Request) -> Response:
         "candidates": candidates,
         "pending": pending,
         "role_labels": ROLE_LABELS,
+        "single_school": access.space.single_school_id is not None,
         "error": error,
         "notice": notice,
     }
@@ -115,8 +119,10 @@ async def api_candidates(request: Request) -> JSONResponse:
     auth = await get_auth(request)
     space_id = request.path_params["space_id"]
     async with runtime(request).db.read() as session:
-        await member_access(session, auth.user, space_id, Action.MANAGE_MEMBERS)
-        found = await search_candidates(session, space_id, request.query_params.get("q", ""))
+        access = await member_access(session, auth.user, space_id, Action.MANAGE_MEMBERS)
+        found = await search_candidates(
+            session, space_id, request.query_params.get("q", ""), access.space.single_school_id
+        )
     return JSONResponse({"members": found})
 
 

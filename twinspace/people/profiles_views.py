@@ -11,6 +11,8 @@ from starlette.routing import Route
 from twinspace.errors import DomainError, Invalid, NotFound, Unauthorized
 from twinspace.files import StoredFile, check_quota, do_store, file_response
 from twinspace.i18n import N_
+from twinspace.images import process_image
+from twinspace.label.badges import badges_for_teacher
 from twinspace.people.common import ROLE_LABELS, get_member, member_access
 from twinspace.people.models import WallPost
 from twinspace.people.profiles import (
@@ -26,7 +28,6 @@ from twinspace.people.profiles import (
 )
 from twinspace.permissions import Action, Room
 from twinspace.rooms.views import shell_context
-from twinspace.tools.gallery.images import process_image
 from twinspace.uploads import receive_upload
 from twinspace.web.context import (
     check_api_write,
@@ -49,12 +50,14 @@ async def profile_page(request: Request) -> Response:
         member, role = await get_member(session, space_id, member_id)
         profile = await get_profile(session, member_id)
         wall = await get_wall(session, space_id, member_id)
+        labels = await badges_for_teacher(session, member_id)
     context = {
         **shell_context(access, Room.HOME),
         "member": member,
         "member_role": ROLE_LABELS[role],
         "profile": profile_json(member, role, profile, space_id),
         "wall": wall,
+        "labels": labels,
         "may_wall": access.may(Room.HOME, Action.WALL),
         "may_moderate": access.may(Room.HOME, Action.MODERATE),
         "error": request.query_params.get("error") == "wall",

@@ -40,6 +40,7 @@ class Slip:
     name: str
     username: str
     password: str
+    renamed: bool = False  # numbered to tell two pupils of the same name apart
     strength: str = "strong"  # weak | fair | strong (passphrases.STRENGTHS)
     bits: int = 0  # estimated entropy
 
@@ -110,9 +111,16 @@ class NewPassword:
     hashed: str  # the only thing stored
     bits: float = 0.0  # its estimated strength, shown to the teacher
 
-    def slip(self, user_id: int, name: str, username: str) -> Slip:
-        bits = round(self.bits)
-        return Slip(user_id, name, username, self.plain, strength_of(self.bits), bits)
+    def slip(self, user_id: int, name: str, username: str, *, renamed: bool = False) -> Slip:
+        return Slip(
+            user_id,
+            name,
+            username,
+            self.plain,
+            renamed=renamed,
+            strength=strength_of(self.bits),
+            bits=round(self.bits),
+        )
 
 
 async def new_passwords(passwords: PasswordService, plains: list[str]) -> list[NewPassword]:
@@ -150,6 +158,24 @@ async def prepare_password(
     return _with_bits((await new_passwords(passwords, [plain]))[0], bits)
 
 
+def _fold(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def distinct_names(names: list[str], taken: set[str]) -> list[str]:
+    """Names told apart from the TwinSpace's pupils and from each other: a second "Léa C."
+    becomes "Léa C. (2)", so that lists, slips and mail recipients are never ambiguous."""
+    seen = {_fold(n) for n in taken}
+    result = []
+    for name in names:
+        chosen, number = name, 2
+        while _fold(chosen) in seen:
+            chosen, number = f"{name} ({number})", number + 1
+        seen.add(_fold(chosen))
+        result.append(chosen)
+    return result
+
+
 async def check_create_pupils(
     uow: UnitOfWork,
     space_id: int,
@@ -158,8 +184,12 @@ async def check_create_pupils(
 ) -> list[Slip]:
     """Create one pupil account per name, each a pupil member of this TwinSpace."""
     usernames = await _free_usernames(uow, [name for name, _ in prepared])
+    names = distinct_names(
+        [name for name, _ in prepared],
+        {p.display_name for p in await get_pupils(uow, space_id)},
+    )
     slips = []
-    for (name, password), username in zip(prepared, usernames, strict=True):
+    for (typed, password), name, username in zip(prepared, names, usernames, strict=True):
         user = User(
             username=username,
             display_name=name,
@@ -179,7 +209,7 @@ async def check_create_pupils(
             {"user_id": user.id, "name": name, "role": Role.PUPIL.value},
             actor_id=actor.id,
         )
-        slips.append(password.slip(user.id, name, username))
+        slips.append(password.slip(user.id, name, username, renamed=name != typed))
     return slips
 
 

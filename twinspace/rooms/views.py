@@ -8,6 +8,7 @@ from starlette.routing import Route
 
 from twinspace.db import UnitOfWork
 from twinspace.i18n import gettext_for
+from twinspace.label.badges import badges_for_spaces
 from twinspace.network.projects import get_space_subjects
 from twinspace.network.vocab import SUBJECTS
 from twinspace.people.home import home_extras
@@ -53,6 +54,7 @@ async def home(request: Request) -> Response:
             and (access.viewer.is_member or page_facts(p).published)
         ]
         extras = await home_extras(request, UnitOfWork(session), access, auth.user)
+        badges = (await badges_for_spaces(session, [access.space.id]))[access.space.id]
     if not access.viewer.is_member:  # pupils' data never leaves the TwinSpace
         members = [m for m in members if m.role not in PUPIL_ROLES]
     return await render(
@@ -62,6 +64,7 @@ async def home(request: Request) -> Response:
             **shell_context(access, Room.HOME),
             "members": members,
             "public_pages": pages,
+            "badges": badges,
             **extras,
         },
     )
@@ -113,8 +116,10 @@ async def gallery(request: Request) -> Response:
     async with runtime(request).db.read() as session:
         items = await get_gallery(session)
         subjects = await get_space_subjects(session, [item["id"] for item in items])
+        labels = await badges_for_spaces(session, [item["id"] for item in items])
     for item in items:
         item["subjects"] = subjects.get(item["id"], [])
+        item["labels"] = labels[item["id"]]
     chosen = request.query_params.get("subject") or ""
     if chosen not in SUBJECTS:
         chosen = ""

@@ -3,7 +3,6 @@ and template rendering with the reader's language."""
 
 from __future__ import annotations
 
-import hmac
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -16,10 +15,11 @@ from starlette.templating import Jinja2Templates
 from twinspace.accounts.auth import get_session_user
 from twinspace.accounts.models import AuthSession, User
 from twinspace.errors import Forbidden, Invalid, Unauthorized
-from twinspace.i18n import N_, gettext_for
+from twinspace.i18n import N_, gettext_for, translations
 from twinspace.notifications.service import unread_count
 from twinspace.runtime import Runtime
 from twinspace.web.cookies import SESSION_COOKIE
+from twinspace.web.csrf import mask_token, token_matches
 
 JSON_BODY_MAX = 256 * 1024  # a blog post of 100,000 characters fits
 
@@ -82,7 +82,7 @@ def check_csrf(request: Request, auth: RequestAuth, token: str | None) -> None:
     check_origin(request)
     if auth.session is None:
         raise Unauthorized(N_("Log in first."))
-    if not token or not hmac.compare_digest(token, auth.session.csrf_token):
+    if not token_matches(token, auth.session.csrf_token):
         raise CsrfFailed(
             N_("The security token is missing or out of date. Reload the page and try again.")
         )
@@ -141,9 +141,11 @@ async def render(
         "locale": locale,
         "csp_nonce": getattr(request.state, "csp_nonce", ""),
         "user": auth.user,
-        "csrf_token": auth.session.csrf_token if auth.session else "",
-        "assets_built": request.app.state.assets_built,
+        "csrf_token": mask_token(auth.session.csrf_token) if auth.session else "",
+        "assets_built": request.app.state.assets.built,
         "unread_notifications": await _unread(request, auth.user),
+        "mail_verification": bool(runtime(request).settings.smtp_url),
+        "ngettext": translations(locale).ngettext,
     }
     base.update(context or {})
     return templates.TemplateResponse(request, template, base, status_code=status_code)

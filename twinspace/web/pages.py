@@ -29,6 +29,14 @@ def safe_next(target: str | None) -> str:
     return "/"
 
 
+def landing_page(kind: str, next_url: str) -> str:
+    """Where logging in leads when no page was asked for: an NSS officer to the projects
+    waiting for them, a site administrator to the countries, everybody else to the start page."""
+    if next_url != "/":
+        return next_url
+    return {"nss": "/nss", "admin": "/admin/countries"}.get(kind, "/")
+
+
 async def index(request: Request) -> Response:
     auth = await get_auth(request)
     async with runtime(request).db.read() as session:
@@ -57,7 +65,7 @@ async def login_submit(request: Request) -> Response:
     except DomainError as err:
         context = {"next": next_url, "username": username, "error": translate(request, err.message)}
         return await render(request, "login.html", context, status_code=err.status)
-    response = RedirectResponse(next_url, status_code=303)
+    response = RedirectResponse(landing_page(logged_in.user.kind, next_url), status_code=303)
     set_session_cookie(request, response, logged_in.token)
     return response
 

@@ -277,6 +277,23 @@ async def form_add_widget(request: Request) -> Response:
     return await _form(request, act, f"/spaces/{space_id}/pages/{page_id}", page_id=page_id)
 
 
+def _back_after_widget_form(
+    request: Request, space_id: int, page_id: int, room: Room, widget_id: int
+) -> str:
+    """Where a widget's form sends its writer back: the page they came from (its Referer,
+    when it is a page of this TwinSpace), else the widget's own page — Home's journal lives
+    on the TwinSpace's Home (``/spaces/N``), never on Project activities."""
+    home = f"/spaces/{space_id}"
+    if room is Room.HOME:
+        return f"{home}#journal"
+    back = request.headers.get("referer", "")
+    path = "/" + back.split("//", 1)[-1].split("/", 1)[-1] if back else ""
+    path = path.split("#", 1)[0]
+    if path.startswith(f"{home}/"):
+        return path
+    return f"{home}/pages/{page_id}#widget-{widget_id}"
+
+
 async def form_widget_action(request: Request) -> Response:
     space_id, widget_id, command = (
         request.path_params[k] for k in ("space_id", "widget_id", "command")
@@ -305,13 +322,7 @@ async def form_widget_action(request: Request) -> Response:
             await service.change_widget(rt, user, space_id, widget_id, command, payload)
         else:
             await service.tool_command(rt, user, space_id, widget_id, command, payload)
-        back = request.headers.get("referer", "")
-        path = back.split("//", 1)[-1].split("/", 1)[-1] if back else ""
-        return (
-            f"/{path}"
-            if path.startswith(f"spaces/{space_id}/")
-            else f"/spaces/{space_id}/activities"
-        )
+        return _back_after_widget_form(request, space_id, page_id, room, widget_id)
 
     return await _form(
         request, act, f"/spaces/{space_id}/pages/{page_id}", page_id=page_id, room=room

@@ -1,7 +1,7 @@
 """chat rooms pupils can enter are supervised unless a teacher administrator says otherwise
 
-Revision ID: 0015_safety
-Revises: 0014
+Revision ID: 0019_safety
+Revises: 0018_lifecycle
 Create Date: 2026-12-04
 
 Rooms created before this rule with no supervision (the default then, never a teacher's
@@ -11,8 +11,8 @@ recorded choice) become supervised by one teacher; teachers-only rooms stay as t
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015_safety"
-down_revision = "0014"
+revision = "0019_safety"
+down_revision = "0018_lifecycle"
 branch_labels = None
 depends_on = None
 
