@@ -1,6 +1,6 @@
 // Live chat: join, send with ack, receive events in id order, catch up after a cut; message
 // actions, presence, typing, held messages and older history on top of the server-rendered page.
-import { call, openSocket } from "./socket.js";
+import { call, onConnect, openSocket } from "./socket.js";
 import { connectionBar } from "./connection.js";
 import { clockTime, fmt, plural, readStrings } from "./i18n.js";
 import * as R from "./chat-render.js";
@@ -360,7 +360,7 @@ export function startChat(section) {
   if (older) older.addEventListener("click", loadOlder);
 
   // --- the connection --------------------------------------------------------------------------
-  socket.on("connect", async () => {
+  onConnect(socket, async () => {
     const ack = await call(socket, "join", { room });
     if (!ack.ok) { say(ack.message || t.notSent, true); return; }
     const missed = ack.last_id > lastId ? await catchUp() : 0;

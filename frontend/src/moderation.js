@@ -1,7 +1,7 @@
 // The teachers' moderation queue, live: held messages and reports slide in, items resolved by
 // anyone disappear, and Approve / Reject / Hide / Dismiss go over the socket. The page's own
 // forms still post when there is no live connection (or no JavaScript).
-import { call, openSocket } from "./socket.js";
+import { call, onConnect, openSocket } from "./socket.js";
 import { connectionBar } from "./connection.js";
 import { fmt, plural, readStrings } from "./i18n.js";
 import { renderTime } from "./when.js";
@@ -190,7 +190,7 @@ export function startModeration(root) {
   }
 
   const socket = openSocket();
-  socket.on("connect", async () => {
+  onConnect(socket, async () => {
     const ack = await call(socket, "join", { room });
     if (!ack.ok) return;
     await reload(); // what arrived meanwhile slides in and is announced like live items

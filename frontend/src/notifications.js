@@ -1,6 +1,6 @@
 // The notification bell: its unread count follows `notification.*` events on the user's
 // own room, and is re-read from the server after a reconnect (events missed meanwhile).
-import { openSocket } from "./socket.js";
+import { onConnect, openSocket } from "./socket.js";
 import { fmt } from "./i18n.js";
 
 export function startBell(bell) {
@@ -31,7 +31,7 @@ export function startBell(bell) {
 
   const socket = openSocket();
   let connectedBefore = false;
-  socket.on("connect", () => {
+  onConnect(socket, () => {
     if (connectedBefore) refresh();
     connectedBefore = true;
     bell.dataset.live = "true";

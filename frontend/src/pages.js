@@ -2,7 +2,7 @@
 // socket (ids kept per room, catch-up after a cut); every change is fetched as server-rendered
 // HTML and swapped in gently (page-widgets.js). Tool forms, moves and confirmations go through
 // the JSON API without reloading; without JavaScript every form still posts normally.
-import { call, openSocket } from "./socket.js";
+import { call, onConnect, openSocket } from "./socket.js";
 import { connectionBar } from "./connection.js";
 import { fmt, plural, readStrings } from "./i18n.js";
 import { confirmForm, nativeSubmit } from "./confirm.js";
@@ -636,7 +636,7 @@ export function startPages(root) {
     return { ok: true, missed };
   }
 
-  socket.on("connect", async () => {
+  onConnect(socket, async () => {
     let missed = 0;
     for (const name of [...rooms.keys()]) {
       const answer = await join(name);
