@@ -9,9 +9,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from twinspace.accounts.models import User
+from twinspace.api.schema import declare
 from twinspace.errors import DomainError, Invalid, NotFound
 from twinspace.i18n import N_
 from twinspace.images import process_image
+from twinspace.network import api_schemas_kits as S
 from twinspace.network import profiles
 from twinspace.network.forms import FormInvalid
 from twinspace.network.guard import api, network_reader, network_writer
@@ -101,6 +103,13 @@ async def _receive_photo(request: Request, user: User, header_token: str | None)
             processed.discard()
 
 
+@declare(
+    "Set one's profile photo (re-encoded, at most 320 px, no metadata)",
+    upload=True,
+    answer=S.PhotoOut,
+    status=201,
+    errors=(413, 415),
+)
 async def upload_photo(request: Request) -> Response:
     """POST multipart ``file`` (with ``csrf_token`` first, or the X-CSRF-Token header): checked
     and re-encoded like gallery photos (no metadata), kept at most 320 px."""
@@ -147,6 +156,9 @@ async def photo(request: Request) -> Response:
     )
 
 
+@declare(
+    "Change one's network profile (the fields given)", body=S.ProfileChanges, answer=S.ProfileOut
+)
 @api
 async def api_update_profile(request: Request) -> JSONResponse:
     user = _editor(await network_writer(request))
@@ -156,6 +168,7 @@ async def api_update_profile(request: Request) -> JSONResponse:
     return JSONResponse({"ok": True, **profiles.profile_json(user.id, profile)})
 
 
+@declare("Remove one's profile photo", answer=S.ProfileOut)
 async def api_remove_photo(request: Request) -> JSONResponse:
     user = _editor(await network_writer(request))
     async with runtime(request).db.unit_of_work() as uow:
