@@ -176,7 +176,7 @@ async def resend_submit(request: Request) -> Response:
     answer=S.ResetRequestOut,
     status=202,
     auth="none",
-    errors=(429,),
+    errors=(403, 429),
 )
 async def api_request_reset(request: Request) -> JSONResponse:
     check_origin(request)
@@ -200,6 +200,7 @@ async def api_request_reset(request: Request) -> JSONResponse:
     body=S.ResetConfirm,
     answer=S.MessageOut,
     auth="none",
+    errors=(403,),
 )
 async def api_confirm_reset(request: Request) -> JSONResponse:
     check_origin(request)
@@ -239,6 +240,7 @@ async def api_resend_verification(request: Request) -> JSONResponse:
     body=S.VerifyConfirm,
     answer=S.VerifiedOut,
     auth="none",
+    errors=(403,),
 )
 async def api_confirm_verification(request: Request) -> JSONResponse:
     check_origin(request)

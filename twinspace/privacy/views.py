@@ -124,7 +124,6 @@ async def export_form(request: Request) -> Response:
     "Everything stored about a person, as a ZIP (oneself, or a pupil by their teacher)",
     answer=bytes,
     media_type="application/zip",
-    errors=(429,),
 )
 async def api_export(request: Request) -> Response:
     _, user = await check_api_write(request)
@@ -160,7 +159,6 @@ async def erase_form(request: Request) -> Response:
     "Erase a person's data (type their username in confirm)",
     body=S.EraseConfirm,
     answer=S.ErasedOut,
-    errors=(429,),
 )
 async def api_erase(request: Request) -> Response:
     _, user = await check_api_write(request)
