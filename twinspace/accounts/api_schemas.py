@@ -5,8 +5,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-from twinspace.api.answers import UserOut
-from twinspace.api.schema import Answer, Body
+from twinspace.schema import Answer, Body
+
+
+class UserOut(Answer):  # as twinspace.answers.UserOut (a layer above accounts)
+    id: int
+    username: str
+    display_name: str
+    kind: str
+    country: str | None
 
 
 class ResetRequest(Body):

@@ -17,9 +17,9 @@ from twinspace.accounts.schools import (
     get_own_school,
     school_json,
 )
-from twinspace.api.schema import declare
 from twinspace.errors import DomainError
 from twinspace.i18n import gettext_for
+from twinspace.schema import declare
 from twinspace.web.context import (
     check_api_write,
     check_form_write,

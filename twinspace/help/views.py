@@ -12,7 +12,6 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from twinspace.accounts.models import Country
-from twinspace.api.schema import declare
 from twinspace.errors import NotFound
 from twinspace.help import schemas as S
 from twinspace.help.contacts import (
@@ -27,6 +26,7 @@ from twinspace.help.contacts import (
 from twinspace.help.models import Ambassador
 from twinspace.i18n import N_
 from twinspace.permissions import access_nss_card, access_site_admin
+from twinspace.schema import declare
 from twinspace.web.context import (
     check_api_write,
     check_form_write,

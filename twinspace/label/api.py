@@ -6,7 +6,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from twinspace.api.schema import declare
 from twinspace.db import utcnow
 from twinspace.errors import NotFound
 from twinspace.i18n import N_, gettext_for
@@ -16,6 +15,7 @@ from twinspace.label.badges import badges_for_spaces, badges_for_teacher
 from twinspace.label.eligibility import get_eligibility
 from twinspace.label.present import application_json
 from twinspace.permissions import access_label_queue
+from twinspace.schema import declare
 from twinspace.web.context import check_api_write, json_body, locale_of, require_user, runtime
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from twinspace.api.schema import Answer, Body, Query
+from twinspace.schema import Answer, Body, Query
 
 
 class ReasonOut(Answer):

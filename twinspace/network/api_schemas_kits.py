@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from twinspace.api.schema import Answer, Body, Query
+from twinspace.schema import Answer, Body, Query
 
 Choices = list[str] | str | None  # a list, or one string of comma-separated choices
 Number = int | str | None  # a whole number, also as digits in a string (as forms send it)

@@ -8,7 +8,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from twinspace.api.schema import declare
 from twinspace.errors import NotFound
 from twinspace.i18n import N_
 from twinspace.network import api_schemas_kits as K
@@ -18,6 +17,7 @@ from twinspace.network.guard import api, network_reader, network_writer
 from twinspace.network.models import ProjectKit
 from twinspace.network.pagectx import see_other, show
 from twinspace.permissions import access_network, access_site_admin
+from twinspace.schema import declare
 from twinspace.web.context import check_form_write, json_body, runtime, translate
 
 

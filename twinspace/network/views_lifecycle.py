@@ -10,9 +10,9 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from twinspace.accounts.models import User
-from twinspace.api.schema import declare
 from twinspace.network import api_schemas_kits as S
 from twinspace.network.lifecycle import do_close_space, do_reopen_space, get_project_of_space
+from twinspace.schema import declare
 from twinspace.web.context import check_api_write, check_form_write, runtime
 
 

@@ -9,7 +9,6 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from twinspace.accounts.models import User
-from twinspace.api.schema import declare
 from twinspace.errors import DomainError, Invalid, NotFound
 from twinspace.i18n import N_
 from twinspace.images import process_image
@@ -21,6 +20,7 @@ from twinspace.network.members import get_member
 from twinspace.network.pagectx import see_other, show
 from twinspace.network.vocab import AGE_GROUPS
 from twinspace.permissions import access_network, access_network_profile
+from twinspace.schema import declare
 from twinspace.uploads import receive_upload
 from twinspace.web.context import (
     check_csrf,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from twinspace.api.schema import Answer, Body
+from twinspace.schema import Answer, Body
 
 
 class EraseConfirm(Body):

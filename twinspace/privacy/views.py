@@ -13,14 +13,15 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from twinspace.accounts.cookies import SESSION_COOKIE
 from twinspace.accounts.models import User
-from twinspace.api.schema import declare
 from twinspace.errors import Invalid, NotFound
 from twinspace.i18n import N_
 from twinspace.permissions import PUPIL_ROLES, DataRequest, access_personal_data
 from twinspace.privacy import schemas as S
 from twinspace.privacy.actions import erase_person, export_person
 from twinspace.realtime.handlers import disconnect_sessions
+from twinspace.schema import declare
 from twinspace.spaces.models import Membership
 from twinspace.web.context import (
     check_api_write,
@@ -30,7 +31,6 @@ from twinspace.web.context import (
     require_user,
     runtime,
 )
-from twinspace.web.cookies import SESSION_COOKIE
 
 
 async def roles_over_pupil(session: AsyncSession, actor_id: int, subject_id: int) -> set[str]:

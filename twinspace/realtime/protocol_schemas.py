@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from twinspace.api.schema import Answer, Body
+from twinspace.schema import Answer, Body
 
 Room = Field(description="space:<id>:home|teachers|pupils|page:<page id>|chat:<name>...")
 
