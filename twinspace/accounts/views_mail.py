@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from twinspace.accounts import api_schemas as S
 from twinspace.accounts.cookies import SESSION_COOKIE
 from twinspace.accounts.mailer import mail_configured
 from twinspace.accounts.recovery import (
@@ -18,6 +19,7 @@ from twinspace.accounts.verification import check_resend_verification, check_ver
 from twinspace.errors import DomainError, Invalid
 from twinspace.i18n import N_, gettext_for
 from twinspace.realtime.handlers import disconnect_sessions
+from twinspace.schema import declare
 from twinspace.web.context import (
     check_api_write,
     check_form_write,
@@ -168,6 +170,14 @@ async def resend_submit(request: Request) -> Response:
 # --- JSON API ------------------------------------------------------------------------------
 
 
+@declare(
+    "Ask for a link to set a new password (same answer for any address)",
+    body=S.ResetRequest,
+    answer=S.ResetRequestOut,
+    status=202,
+    auth="none",
+    errors=(403, 429),
+)
 async def api_request_reset(request: Request) -> JSONResponse:
     check_origin(request)
     rt = runtime(request)
@@ -185,6 +195,13 @@ async def api_request_reset(request: Request) -> JSONResponse:
     return JSONResponse({"ok": True, "mail_configured": configured, "message": message}, 202)
 
 
+@declare(
+    "Set a new password with a link from the mail; ends every session",
+    body=S.ResetConfirm,
+    answer=S.MessageOut,
+    auth="none",
+    errors=(403,),
+)
 async def api_confirm_reset(request: Request) -> JSONResponse:
     check_origin(request)
     rt = runtime(request)
@@ -205,6 +222,12 @@ async def api_confirm_reset(request: Request) -> JSONResponse:
     return response
 
 
+@declare(
+    "Send a new link confirming the caller's e-mail address",
+    answer=S.MailSentOut,
+    status=202,
+    errors=(429,),
+)
 async def api_resend_verification(request: Request) -> JSONResponse:
     rt = runtime(request)
     _, user = await check_api_write(request)
@@ -212,6 +235,13 @@ async def api_resend_verification(request: Request) -> JSONResponse:
     return JSONResponse({"ok": True, "mail_configured": mail_configured(rt.settings)}, 202)
 
 
+@declare(
+    "Confirm an e-mail address with the link from the mail",
+    body=S.VerifyConfirm,
+    answer=S.VerifiedOut,
+    auth="none",
+    errors=(403,),
+)
 async def api_confirm_verification(request: Request) -> JSONResponse:
     check_origin(request)
     rt = runtime(request)

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from twinspace.accounts import api_schemas as S
 from twinspace.accounts.schools import (
     RECORD_FIELDS,
     SchoolInvalid,
@@ -18,6 +19,7 @@ from twinspace.accounts.schools import (
 )
 from twinspace.errors import DomainError
 from twinspace.i18n import gettext_for
+from twinspace.schema import declare
 from twinspace.web.context import (
     check_api_write,
     check_form_write,
@@ -69,12 +71,21 @@ async def school_submit(request: Request) -> Response:
     return await _show(request, school, saved=True)
 
 
+@declare(
+    "The record of the caller's own school, with its contact details", answer=S.SchoolRecordOut
+)
 async def api_show_school(request: Request) -> JSONResponse:
     _, user = await require_user(request)
     school = await get_own_school(runtime(request).db, user, request.path_params["school_id"])
     return JSONResponse(school_json(school, full=True))
 
 
+@declare(
+    "Correct the record of one's own school (the fields given)",
+    body=S.SchoolChanges,
+    answer=S.SchoolRecordOut,
+    errors=(409,),
+)
 async def api_update_school(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     body = await json_body(request)

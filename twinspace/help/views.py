@@ -13,6 +13,7 @@ from starlette.routing import Route
 
 from twinspace.accounts.models import Country
 from twinspace.errors import NotFound
+from twinspace.help import schemas as S
 from twinspace.help.contacts import (
     HelpInvalid,
     check_add_ambassador,
@@ -25,6 +26,7 @@ from twinspace.help.contacts import (
 from twinspace.help.models import Ambassador
 from twinspace.i18n import N_
 from twinspace.permissions import access_nss_card, access_site_admin
+from twinspace.schema import declare
 from twinspace.web.context import (
     check_api_write,
     check_form_write,
@@ -169,6 +171,12 @@ def _invalid_json(request: Request, err: HelpInvalid) -> JSONResponse:
     )
 
 
+@declare(
+    "Whom to ask for help, by country (NSS and ambassadors), and the guides",
+    query=S.HelpQuery,
+    answer=S.HelpOut,
+    auth="none",
+)
 async def api_help(request: Request) -> JSONResponse:
     country = request.query_params.get("country", "").upper()[:2] or None
     async with runtime(request).db.read() as session:
@@ -179,6 +187,9 @@ async def api_help(request: Request) -> JSONResponse:
     return JSONResponse({"countries": directory_json(directory), "guides": guides})
 
 
+@declare(
+    "An NSS officer's public contact card on the help page", body=S.CardFields, answer=S.CardOut
+)
 async def api_save_card(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     body = await json_body(request)
@@ -191,6 +202,12 @@ async def api_save_card(request: Request) -> JSONResponse:
     )
 
 
+@declare(
+    "Add an eTwinning ambassador (site administrators)",
+    body=S.NewAmbassador,
+    answer=S.AddedAmbassadorOut,
+    status=201,
+)
 async def api_add_ambassador(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     body = await json_body(request)
@@ -201,6 +218,7 @@ async def api_add_ambassador(request: Request) -> JSONResponse:
     return JSONResponse({"id": added.id, "country": added.country_code, "name": added.name}, 201)
 
 
+@declare("Remove an ambassador (site administrators)")
 async def api_remove_ambassador(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     await do_remove_ambassador(runtime(request).db, user, request.path_params["ambassador_id"])

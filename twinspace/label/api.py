@@ -10,10 +10,12 @@ from twinspace.db import utcnow
 from twinspace.errors import NotFound
 from twinspace.i18n import N_, gettext_for
 from twinspace.label import actions, queries
+from twinspace.label import schemas as S
 from twinspace.label.badges import badges_for_spaces, badges_for_teacher
 from twinspace.label.eligibility import get_eligibility
 from twinspace.label.present import application_json
 from twinspace.permissions import access_label_queue
+from twinspace.schema import declare
 from twinspace.web.context import check_api_write, json_body, locale_of, require_user, runtime
 
 
@@ -21,6 +23,10 @@ def _gettext(request: Request):  # noqa: ANN202
     return gettext_for(locale_of(request))
 
 
+@declare(
+    "The quality label for the caller in a TwinSpace: eligibility, application, badges",
+    answer=S.SpaceLabelOut,
+)
 async def space_label(request: Request) -> JSONResponse:
     """The caller's eligibility (each unmet rule with its reason), their application of this
     year, and the TwinSpace's badges."""
@@ -36,6 +42,12 @@ async def space_label(request: Request) -> JSONResponse:
     return JSONResponse({**found.json(gettext), "application": current, "badges": badges})
 
 
+@declare(
+    "Start (or find) the caller's label application of this year (201 when new)",
+    answer=S.ApplicationAnswerOut,
+    status=201,
+    errors=(409,),
+)
 async def start_application(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     rt = runtime(request)
@@ -50,6 +62,9 @@ async def start_application(request: Request) -> JSONResponse:
     )
 
 
+@declare(
+    "A label application with its evidence (the applicant or the NSS)", answer=S.ApplicationViewOut
+)
 async def show_application(request: Request) -> JSONResponse:
     _, user = await require_user(request)
     async with runtime(request).db.read() as session:
@@ -57,6 +72,12 @@ async def show_application(request: Request) -> JSONResponse:
     return JSONResponse(view.json(_gettext(request)))
 
 
+@declare(
+    "Save the draft of a label application",
+    body=S.DraftChanges,
+    answer=S.ApplicationAnswerOut,
+    errors=(409,),
+)
 async def save_application(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     body = await json_body(request)
@@ -67,6 +88,7 @@ async def save_application(request: Request) -> JSONResponse:
     return JSONResponse({"ok": True, "application": application_json(app, _gettext(request))})
 
 
+@declare("Send a label application to the NSS", answer=S.ApplicationAnswerOut, errors=(409,))
 async def submit_application(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     rt = runtime(request)
@@ -77,6 +99,9 @@ async def submit_application(request: Request) -> JSONResponse:
     return JSONResponse({"ok": True, "application": application_json(app, _gettext(request))})
 
 
+@declare(
+    "The label applications of the NSS officer's country", query=S.QueueQuery, answer=S.QueueOut
+)
 async def nss_queue(request: Request) -> JSONResponse:
     _, user = await require_user(request)
     access_label_queue(user.kind, user.country_code)
@@ -91,6 +116,12 @@ async def nss_queue(request: Request) -> JSONResponse:
     )
 
 
+@declare(
+    "Award or decline a label application (decision: award or decline)",
+    body=S.Review,
+    answer=S.ApplicationAnswerOut,
+    errors=(409,),
+)
 async def nss_decide(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     decision = request.path_params["decision"]
@@ -109,6 +140,7 @@ async def nss_decide(request: Request) -> JSONResponse:
     return JSONResponse({"ok": True, "application": application_json(app, _gettext(request))})
 
 
+@declare("The quality labels a teacher was awarded", answer=S.MemberLabelsOut)
 async def member_labels(request: Request) -> JSONResponse:
     await require_user(request)
     async with runtime(request).db.read() as session:

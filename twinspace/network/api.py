@@ -146,7 +146,7 @@ async def edit_posting(request: Request) -> JSONResponse:
     return JSONResponse({"ok": True, **postings.posting_json(posting, author=False)})
 
 
-@declare("Withdraw one's own posting")
+@declare("Withdraw one's own posting", errors=(409,))
 async def withdraw_posting(request: Request) -> JSONResponse:
     user = await network_writer(request)
     async with runtime(request).db.unit_of_work() as uow:

@@ -41,7 +41,7 @@ async def show_project(request: Request) -> JSONResponse:
 
 @declare(
     "Start (or return) the caller's draft project, optionally saving fields",
-    body=S.ProjectDraft,
+    body=S.NewProjectDraft,
     answer=S.ProjectAnswerOut,
     status=201,
     errors=(409,),

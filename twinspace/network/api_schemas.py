@@ -181,6 +181,10 @@ class ProjectDraft(Body):
     results: str | None = None
 
 
+class NewProjectDraft(ProjectDraft):
+    kit_id: int | str | None = None  # a project kit to start from ("", "none" or null: none)
+
+
 class ProjectsQuery(Query):
     status: str | None = Field(None, description="a tab: drafts, waiting, open, closed...")
 

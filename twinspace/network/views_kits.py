@@ -10,12 +10,14 @@ from starlette.routing import Route
 
 from twinspace.errors import NotFound
 from twinspace.i18n import N_
+from twinspace.network import api_schemas_kits as K
 from twinspace.network import kits
 from twinspace.network.forms import FormInvalid
 from twinspace.network.guard import api, network_reader, network_writer
 from twinspace.network.models import ProjectKit
 from twinspace.network.pagectx import see_other, show
 from twinspace.permissions import access_network, access_site_admin
+from twinspace.schema import declare
 from twinspace.web.context import check_form_write, json_body, runtime, translate
 
 
@@ -125,6 +127,7 @@ async def kit_submit(request: Request) -> Response:
     return see_other("/admin/kits")
 
 
+@declare("The project kits a founder may start from", query=K.KitsQuery, answer=K.KitsOut)
 async def api_list_kits(request: Request) -> JSONResponse:
     user = await network_reader(request)
     every = request.query_params.get("all") == "1" and user.kind == "admin"
@@ -133,6 +136,7 @@ async def api_list_kits(request: Request) -> JSONResponse:
     return JSONResponse({"kits": [kits.kit_json(k) for k in found]})
 
 
+@declare("One project kit", answer=K.KitOut)
 async def api_show_kit(request: Request) -> JSONResponse:
     user = await network_reader(request)
     async with runtime(request).db.read() as session:
@@ -140,6 +144,9 @@ async def api_show_kit(request: Request) -> JSONResponse:
     return JSONResponse(kits.kit_json(kit))
 
 
+@declare(
+    "Add a project kit (site administrators)", body=K.KitFields, answer=K.SavedKitOut, status=201
+)
 @api
 async def api_create_kit(request: Request) -> JSONResponse:
     user = await network_writer(request)
@@ -149,6 +156,11 @@ async def api_create_kit(request: Request) -> JSONResponse:
     return JSONResponse({"ok": True, **kits.kit_json(kit)}, 201)
 
 
+@declare(
+    "Change a project kit (the fields given; site administrators)",
+    body=K.KitChanges,
+    answer=K.SavedKitOut,
+)
 @api
 async def api_update_kit(request: Request) -> JSONResponse:
     user = await network_writer(request)

@@ -10,7 +10,9 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from twinspace.accounts.models import User
+from twinspace.network import api_schemas_kits as S
 from twinspace.network.lifecycle import do_close_space, do_reopen_space, get_project_of_space
+from twinspace.schema import declare
 from twinspace.web.context import check_api_write, check_form_write, runtime
 
 
@@ -65,6 +67,7 @@ async def reopen_form(request: Request) -> Response:
     return RedirectResponse(target, status_code=303)
 
 
+@declare("Close a project's TwinSpace (its founders)", answer=S.SpaceStatusOut, errors=(409,))
 async def api_close(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     async with runtime(request).db.unit_of_work() as uow:
@@ -72,6 +75,9 @@ async def api_close(request: Request) -> JSONResponse:
     return JSONResponse(_answer(space.id, space.status))
 
 
+@declare(
+    "Reopen a closed project's TwinSpace (its founders)", answer=S.SpaceStatusOut, errors=(409,)
+)
 async def api_reopen(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     async with runtime(request).db.unit_of_work() as uow:

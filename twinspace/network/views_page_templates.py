@@ -9,9 +9,11 @@ from starlette.routing import Route
 
 from twinspace.errors import DomainError
 from twinspace.i18n import gettext_for
+from twinspace.network import api_schemas_kits as S
 from twinspace.network.page_templates import check_apply_template, get_templates
 from twinspace.pages.registry import get_tool
 from twinspace.permissions import Action, Room
+from twinspace.schema import declare
 from twinspace.spaces.context import access_space_room
 from twinspace.web.context import (
     check_api_write,
@@ -72,6 +74,7 @@ async def templates_page(request: Request) -> Response:
     return RedirectResponse(f"/spaces/{space_id}/pages/{pages[0].id}", 303)
 
 
+@declare("The page templates a TwinSpace's page managers may apply", answer=S.TemplatesOut)
 async def api_templates(request: Request) -> JSONResponse:
     auth = await get_auth(request)
     space_id = request.path_params["space_id"]
@@ -81,6 +84,9 @@ async def api_templates(request: Request) -> JSONResponse:
     return JSONResponse({"templates": [t.json() for t in templates]})
 
 
+@declare(
+    "Create the pages of a template in the Activities room", answer=S.AppliedTemplateOut, status=201
+)
 async def api_apply_template(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     rt = runtime(request)

@@ -12,6 +12,7 @@ from twinspace.accounts.models import User
 from twinspace.errors import DomainError, Invalid, NotFound
 from twinspace.i18n import N_
 from twinspace.images import process_image
+from twinspace.network import api_schemas_kits as S
 from twinspace.network import profiles
 from twinspace.network.forms import FormInvalid
 from twinspace.network.guard import api, network_reader, network_writer
@@ -19,6 +20,7 @@ from twinspace.network.members import get_member
 from twinspace.network.pagectx import see_other, show
 from twinspace.network.vocab import AGE_GROUPS
 from twinspace.permissions import access_network, access_network_profile
+from twinspace.schema import declare
 from twinspace.uploads import receive_upload
 from twinspace.web.context import (
     check_csrf,
@@ -101,10 +103,19 @@ async def _receive_photo(request: Request, user: User, header_token: str | None)
             processed.discard()
 
 
+@declare(
+    "Set one's profile photo (re-encoded, at most 320 px, no metadata)",
+    upload=True,
+    answer=S.PhotoOut,
+    status=201,
+    errors=(413, 415),
+)
 async def upload_photo(request: Request) -> Response:
     """POST multipart ``file`` (with ``csrf_token`` first, or the X-CSRF-Token header): checked
     and re-encoded like gallery photos (no metadata), kept at most 320 px."""
     header_token = request.headers.get("x-csrf-token")
+    if header_token is None and request.url.path.startswith("/api/"):
+        header_token = ""  # the API takes the token from the header only, and answers JSON
     _, user = await require_user(request)
     _editor(user)
     try:
@@ -147,6 +158,9 @@ async def photo(request: Request) -> Response:
     )
 
 
+@declare(
+    "Change one's network profile (the fields given)", body=S.ProfileChanges, answer=S.ProfileOut
+)
 @api
 async def api_update_profile(request: Request) -> JSONResponse:
     user = _editor(await network_writer(request))
@@ -156,6 +170,7 @@ async def api_update_profile(request: Request) -> JSONResponse:
     return JSONResponse({"ok": True, **profiles.profile_json(user.id, profile)})
 
 
+@declare("Remove one's profile photo", answer=S.ProfileOut)
 async def api_remove_photo(request: Request) -> JSONResponse:
     user = _editor(await network_writer(request))
     async with runtime(request).db.unit_of_work() as uow:

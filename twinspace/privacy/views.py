@@ -18,8 +18,10 @@ from twinspace.accounts.models import User
 from twinspace.errors import Invalid, NotFound
 from twinspace.i18n import N_
 from twinspace.permissions import PUPIL_ROLES, DataRequest, access_personal_data
+from twinspace.privacy import schemas as S
 from twinspace.privacy.actions import erase_person, export_person
 from twinspace.realtime.handlers import disconnect_sessions
+from twinspace.schema import declare
 from twinspace.spaces.models import Membership
 from twinspace.web.context import (
     check_api_write,
@@ -118,6 +120,11 @@ async def export_form(request: Request) -> Response:
     return await _zip(request, await _subject(request, user, DataRequest.EXPORT))
 
 
+@declare(
+    "Everything stored about a person, as a ZIP (oneself, or a pupil by their teacher)",
+    answer=bytes,
+    media_type="application/zip",
+)
 async def api_export(request: Request) -> Response:
     _, user = await check_api_write(request)
     return await _zip(request, await _subject(request, user, DataRequest.EXPORT))
@@ -148,6 +155,11 @@ async def erase_form(request: Request) -> Response:
     return RedirectResponse("/?erased=1", status_code=303)
 
 
+@declare(
+    "Erase a person's data (type their username in confirm)",
+    body=S.EraseConfirm,
+    answer=S.ErasedOut,
+)
 async def api_erase(request: Request) -> Response:
     _, user = await check_api_write(request)
     body = await json_body(request)
