@@ -58,7 +58,7 @@ async def test_administrators_manage_kits(server: RunningServer, login) -> None:
     # the admin pages: list, create with the "Title | tools" lines, refuse with messages
     page = await admin.get("/admin/kits")
     assert page.status_code == 200 and "Birds of Europe" in page.text
-    assert (await anne.get("/admin/kits")).status_code == 403
+    assert (await anne.get("/admin/kits")).status_code == 404  # hidden area (#15)
     token = admin.headers["X-CSRF-Token"]
     form = {
         "csrf_token": token,
@@ -132,7 +132,7 @@ async def test_activity_pages_from_templates(server: RunningServer, login) -> No
     ]
     before = await _counts(server)
     assert (await lea.post(f"{url}/five-stage")).status_code in (403, 404)
-    assert (await paul.get(url)).status_code == 403  # a visitor does not manage pages
+    assert (await paul.get(url)).status_code == 404  # a visitor does not manage pages: hidden
     assert (await paul.post(f"{url}/five-stage")).status_code == 403
     assert (await anne.post(f"{url}/nothing")).status_code == 404
     assert await _counts(server) == before
