@@ -11,6 +11,7 @@ from twinspace.notifications import models as notifications_models  # noqa: F401
 from twinspace.people import models as people_models  # noqa: F401
 from twinspace.realtime import models as realtime_models  # noqa: F401
 from twinspace.rooms.chat import models as chat_models  # noqa: F401
+from twinspace.rooms.meeting import models as meeting_models  # noqa: F401
 from twinspace.rooms.pages import models as pages_models  # noqa: F401
 from twinspace.spaces import models as spaces_models  # noqa: F401
 from twinspace.tools.registry import load_builtin_tools

@@ -28,6 +28,7 @@ from twinspace.rooms.chat import sockets as chat_sockets
 from twinspace.rooms.chat.actions import get_chat_room
 from twinspace.rooms.chat.models import ChatRoom
 from twinspace.rooms.chat.visibility import visible_chat_events
+from twinspace.rooms.meeting import sockets as meeting_sockets
 from twinspace.rooms.names import chat_room_name, parse_room
 from twinspace.rooms.pages import service as page_service
 from twinspace.rooms.pages.models import Page
@@ -79,6 +80,7 @@ def register_handlers(rt: Runtime) -> None:
         async with db.unit_of_work() as uow:
             await uow.session.execute(delete(LiveSocket).where(LiveSocket.sid == sid))
         await chat_sockets.on_left(rt, sid)
+        await meeting_sockets.on_socket_gone(rt, sid)
         for tool_ in all_tools():
             gone = getattr(tool_, "socket_disconnected", None)
             if gone is not None:
@@ -183,6 +185,7 @@ def register_handlers(rt: Runtime) -> None:
         return {"ok": True, "room": ref.name, "events": events, "more": more}
 
     chat_sockets.register_chat_sockets(rt, on)
+    meeting_sockets.register_meeting_sockets(rt, on)
 
     @on("tool")
     async def tool(

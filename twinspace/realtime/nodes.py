@@ -22,6 +22,7 @@ from twinspace.db import utcnow
 from twinspace.realtime.models import LiveSocket, ServerNode
 from twinspace.rooms.chat.models import ChatPresence, ChatRoom
 from twinspace.rooms.chat.sockets import emit_presence
+from twinspace.rooms.meeting.models import MeetingParticipant
 from twinspace.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,9 @@ async def sweep_dead_nodes(rt: Runtime, node_id: str) -> list[str]:
                 )
             )
             await uow.session.execute(delete(ChatPresence).where(ChatPresence.sid.like(pattern)))
+            await uow.session.execute(
+                delete(MeetingParticipant).where(MeetingParticipant.sid.like(pattern))
+            )
             await uow.session.execute(delete(LiveSocket).where(LiveSocket.sid.like(pattern)))
             await uow.session.execute(delete(ServerNode).where(ServerNode.id == node))
         rooms = (
