@@ -12,6 +12,7 @@ from twinspace.errors import Forbidden, Invalid
 from twinspace.i18n import N_
 from twinspace.permissions import (
     MEETING_MESH_MAX,
+    TEACHER_ROLES,
     Room,
     access_meeting_join,
     access_meeting_run,
@@ -50,12 +51,14 @@ async def meeting_page(request: Request) -> Response:
             if ctx.meeting and may_invite_to_meeting(ctx.viewer, ctx.space_facts)
             else []
         )
-    current = {"space": Room.HOME, "teachers": Room.TEACHERS}.get(key, Room.CHAT)
+    current = {"space": "meeting", "teachers": Room.TEACHERS.value}.get(key, Room.CHAT.value)
     return await render(
         request,
         "space/meeting.html",
         {
-            **shell_context(access, current),
+            **shell_context(access, Room.HOME),
+            "current": current,
+            "teacher": ctx.viewer.role in TEACHER_ROLES,
             "ctx": ctx,
             "path": actions.meeting_path(space_id, key),
             "participants": participants,
