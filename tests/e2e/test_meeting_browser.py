@@ -5,6 +5,7 @@ stats: bytes received grow); a teacher removes a pupil and the pupil's connectio
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -82,13 +83,19 @@ async def test_two_then_three_browsers_then_a_pupil_removed(
     await anne.get_by_role("button", name="Start the meeting").click()
     await expect(anne.locator("#meeting-status")).to_have_text("A meeting is on.")
     await expect(anne.locator("#meeting")).to_have_attribute("data-live", "true")
+    lea = await enter(media_browser, server, "lea")
+    await lea.get_by_role("button", name="Join with camera and microphone").click()
+    await expect(lea.locator("#meeting-error")).to_have_text(
+        "Pupils can join only while a teacher is in the meeting."
+    )  # a pupil alone is refused
+    await expect(lea.locator("#meeting-controls")).to_be_hidden()
+
     await join(anne)
     jonas = await enter(media_browser, server, "jonas")
     await join(jonas)
     await receiving(anne, 1)
     await receiving(jonas, 1)
 
-    lea = await enter(media_browser, server, "lea")
     await join(lea)
     await expect(anne.locator("#meeting-announce")).to_have_text("Léa joined the meeting.")
     for page in (anne, jonas, lea):
@@ -106,3 +113,17 @@ async def test_two_then_three_browsers_then_a_pupil_removed(
     await expect(anne.locator("#meeting-people li")).to_have_count(2)
     await receiving(anne, 1)
     await receiving(jonas, 1)
+
+
+async def test_a_browser_without_camera_or_microphone_says_so(
+    server: RunningServer, browser: Browser
+) -> None:
+    """No fake devices and no automatic consent: the browser refuses, the page explains."""
+    anne = await enter(browser, server, "anne")
+    await anne.get_by_role("button", name="Start the meeting").click()
+    await anne.get_by_role("button", name="Join with camera and microphone").click()
+    await expect(anne.locator("#meeting-error")).to_contain_text(
+        re.compile("did not allow the camera|No camera or microphone was found")
+    )
+    await expect(anne.locator("#meeting-controls")).to_be_hidden()
+    await expect(anne.locator("#meeting-people li")).to_have_text(["Nobody yet."])
