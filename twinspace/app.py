@@ -33,14 +33,17 @@ from twinspace.label import views as label_views
 from twinspace.monitoring import health, metrics
 from twinspace.network import api as network_api
 from twinspace.network import views_kits as network_kits
+from twinspace.network import views_lifecycle as lifecycle_views
 from twinspace.network import views_page_templates as network_page_templates
 from twinspace.network import views_people as network_people
 from twinspace.network import views_profile as network_profile
 from twinspace.network import views_projects as network_projects
+from twinspace.network.lifecycle import run_project_lifecycle
 from twinspace.notifications import views as notifications_views
 from twinspace.people.routes import routes as people_routes
+from twinspace.privacy import views as privacy_views
 from twinspace.realtime import nodes
-from twinspace.realtime.handlers import register_handlers
+from twinspace.realtime.handlers import disconnect_sessions, register_handlers
 from twinspace.realtime.models import LiveSocket
 from twinspace.realtime.server import create_sio, make_publisher
 from twinspace.rooms import views as room_views
@@ -134,6 +137,11 @@ async def _purge_daily(rt: Runtime) -> None:
                 await job(rt.db, rt.storage, utcnow())
             except Exception:
                 log.exception("maintenance of the %s tool failed", tool.kind)
+        try:
+            run = await run_project_lifecycle(rt.db, rt.storage, rt.settings)
+            await disconnect_sessions(rt, run.ended_sessions or [])
+        except Exception:
+            log.exception("the projects' lifecycle job failed")
         try:
             await sweep_orphans(rt.db, rt.storage)
         except Exception:
@@ -232,6 +240,8 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
             *[route for tool in all_tools() for route in tool.routes()],  # before the generic
             *pages_views.routes,  # POST /spaces/{id}/widgets/{widget}/{command} would catch them
             *pages_api.routes,
+            *privacy_views.routes,
+            *lifecycle_views.routes,
             *health.routes,
             *assets.routes,
             *metrics.routes,

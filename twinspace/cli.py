@@ -7,6 +7,7 @@ import asyncio
 import gc
 import os
 import sys
+from pathlib import Path
 
 from twinspace.settings import Settings
 
@@ -42,6 +43,42 @@ async def _purge_chat(settings: Settings) -> int:
         return await do_purge_chat_history(db)
     finally:
         await db.dispose()
+
+
+def cmd_privacy(args: argparse.Namespace, settings: Settings) -> None:
+    from twinspace.db import Database
+    from twinspace.errors import DomainError
+    from twinspace.privacy.actions import erase_person, export_person, get_person_id
+    from twinspace.storage import LocalStorage
+
+    storage = LocalStorage(settings.media_dir)
+
+    async def run() -> str:
+        db = Database(settings.database_url)
+        try:
+            user_id = await get_person_id(db, args.username)
+            if args.action == "export":
+                path = await export_person(db, storage, user_id, Path(args.out))
+                return f"Exported the data of {args.username} to {path}."
+            erasure, _ = await erase_person(db, storage, user_id)
+            return (
+                f"Erased {args.username}: {sum(erasure.deleted.values())} rows deleted, "
+                f"{sum(erasure.reattributed.values())} contributions kept as a former member, "
+                f"{len(erasure.file_keys)} files removed."
+            )
+        finally:
+            await db.dispose()
+
+    if args.action == "erase" and not args.yes:
+        if not sys.stdin.isatty():
+            sys.exit("Refusing to erase without confirmation: run it on a terminal or add --yes.")
+        answer = input(f"Erase {args.username} and all their personal data? Type the username: ")
+        if answer.strip() != args.username:
+            sys.exit("Not erased.")
+    try:
+        print(asyncio.run(run()))
+    except DomainError as error:
+        sys.exit(f"{args.username}: {error.message}")
 
 
 def cmd_migrate(settings: Settings) -> None:
@@ -129,6 +166,14 @@ def main(argv: list[str] | None = None) -> None:
     sub.add_parser("migrate", help="apply database migrations")
     sub.add_parser("demo", help="create the demo installation (once)")
     sub.add_parser("purge-chat", help="delete chat history older than each TwinSpace keeps it")
+    privacy = sub.add_parser("privacy", help="export or erase a person's data")
+    privacy_sub = privacy.add_subparsers(dest="action", required=True)
+    export = privacy_sub.add_parser("export", help="write a person's data to a ZIP file")
+    export.add_argument("username")
+    export.add_argument("--out", required=True, help="the ZIP file to write")
+    erase = privacy_sub.add_parser("erase", help="erase a person (asks for confirmation)")
+    erase.add_argument("username")
+    erase.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     if args.command == "serve":
@@ -136,6 +181,8 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "migrate":
         cmd_migrate(settings)
         print("Database is up to date.")
+    elif args.command == "privacy":
+        cmd_privacy(args, settings)
     elif args.command == "purge-chat":
         print(f"Purged {asyncio.run(_purge_chat(settings))} chat messages.")
     elif args.command == "demo":

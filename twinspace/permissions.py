@@ -419,6 +419,45 @@ def may_write_to(sender_role: str | None, recipient_role: str) -> bool:
     return not (Role.VISITOR in pair and pair & PUPIL_ROLES)
 
 
+# --- Personal data: who may export or erase whose ------------------------------------------
+
+
+class DataRequest(enum.StrEnum):
+    EXPORT = "export"
+    ERASE = "erase"
+
+
+TEACHER_ROLES = frozenset({Role.TEACHER_ADMIN, Role.TEACHER})
+
+
+def access_personal_data(
+    request: DataRequest,
+    *,
+    actor_id: int,
+    actor_kind: str,
+    subject_id: int,
+    subject_kind: str,
+    roles_over_pupil: set[str],
+) -> None:
+    """Export: the person themself, a teacher of a TwinSpace where the person is a pupil, a
+    site administrator. Erase: a site administrator; a teacher administrator of the pupil's
+    TwinSpace; a person who is not a pupil, for their own account (pupils' accounts belong to
+    their teachers, who also reset their passwords). ``roles_over_pupil``: the actor's roles in
+    the TwinSpaces where the subject is a pupil. Anyone else learns nothing (not found)."""
+    if actor_kind == "admin":
+        return
+    if actor_id == subject_id:
+        if request is DataRequest.EXPORT or subject_kind != "pupil":
+            return
+        raise Forbidden(N_("Your teacher can erase your account."))
+    roles = {Role(role) for role in roles_over_pupil}
+    if request is DataRequest.EXPORT and roles & TEACHER_ROLES:
+        return
+    if request is DataRequest.ERASE and Role.TEACHER_ADMIN in roles:
+        return
+    raise NotFound(N_("No such person."))
+
+
 # --- The quality label: who may apply, who reads an application, who reviews it ---------------
 
 
@@ -631,3 +670,36 @@ def may_moderate_participant(viewer: Viewer, space: SpaceFacts, target_role: str
     if act == "mute":
         return target in PUPIL_ROLES
     return target is not Role.TEACHER_ADMIN or viewer.role is Role.TEACHER_ADMIN
+
+
+# --- A project's life: closing and reopening its TwinSpace ---------------------------------
+
+
+def access_close_project(
+    *,
+    actor_id: int,
+    actor_kind: str,
+    actor_country: str | None,
+    founder_ids: set[int],
+    founder_countries: set[str],
+    is_member: bool,
+) -> None:
+    """The founders close (and reopen) their project; the national support service of either
+    founder's country may close it too. Members learn they may not; others that it is not there."""
+    if actor_id in founder_ids:
+        return
+    if actor_kind == "nss" and actor_country in founder_countries:
+        return
+    if is_member:
+        raise Forbidden(
+            N_("Only the project's founders and their national support services can do this.")
+        )
+    raise NotFound(N_("No such project."))
+
+
+def access_reopen_project(*, actor_id: int, founder_ids: set[int], is_member: bool) -> None:
+    if actor_id in founder_ids:
+        return
+    if is_member:
+        raise Forbidden(N_("Only the project's founders can reopen it."))
+    raise NotFound(N_("No such project."))

@@ -74,6 +74,8 @@ class Settings:
     socket_transports: tuple[str, ...] = ("polling", "websocket")  # "websocket": no polling
     node_heartbeat_seconds: float = 10.0  # with Redis: liveness of each server process
     label_min_days: int = 60  # how long a project is open before its teachers may apply
+    retention_days: int = 1095  # a closed TwinSpace, its pupils and files are purged after this
+    pupil_notice_days: int = 30  # a closed TwinSpace's pupil accounts are disabled after this
     smtp_url: str | None = None  # smtp://host:port (smtps:// for TLS); unset: mail goes to the log
     mail_from: str = "TwinSpace <no-reply@localhost>"
     public_url: str | None = None  # https://twinspace.example.org: the base of links in mail
@@ -120,6 +122,8 @@ class Settings:
             ("MAX_UPLOAD_BYTES", "max_upload_bytes"),
             ("SPACE_QUOTA_BYTES", "space_quota_bytes"),
             ("LABEL_MIN_DAYS", "label_min_days"),
+            ("RETENTION_DAYS", "retention_days"),
+            ("PUPIL_NOTICE_DAYS", "pupil_notice_days"),
         ):
             raw = _env(name)
             if raw is not None:

@@ -19,6 +19,7 @@ from twinspace.network.members import is_eligible
 from twinspace.network.models import PROJECT_FIELDS
 from twinspace.network.pagectx import see_other, show
 from twinspace.network.present import TABS, project_views
+from twinspace.network.views_lifecycle import lifecycle_facts
 from twinspace.permissions import access_network, access_nss
 from twinspace.web.context import check_form_write, require_user, runtime, translate
 
@@ -211,6 +212,7 @@ async def project_page(request: Request) -> Response:
             "project": project,
             "is_cofounder": project.cofounder_id == user.id,
             "nss_pending": mine_to_decide is not None,
+            "lifecycle": await lifecycle_facts(request, user, project.space_id),
         },
     )
 
