@@ -4,13 +4,15 @@ people in the same meeting, teachers removing, locking and ending, the moderatio
 from __future__ import annotations
 
 import asyncio
+import re
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select
 
 from tests.chat_helpers import user_id
-from tests.conftest import RunningServer
-from tests.support import LiveClient
+from tests.conftest import RunningServer, start_server, stop_server
+from tests.support import LiveClient, api_login
 from twinspace.rooms.chat.models import ModerationLog
 
 SPACE = {"space_id": 1, "key": "space"}
@@ -177,3 +179,26 @@ async def test_meeting_page_without_javascript(login) -> None:
     assert (
         await lea.post("/spaces/1/meeting/end", data={"csrf_token": lea.headers["X-CSRF-Token"]})
     ).status_code == 403
+
+
+async def test_an_outside_meeting_server_gets_the_same_rules(settings) -> None:
+    running = await start_server(replace(settings, meeting_url="https://meet.example.org/{room}"))
+    clients = [await api_login(running.url, name) for name in ("anne", "lea", "paul", "nss-fr")]
+    anne, lea, paul, outsider = clients
+    try:
+        assert (await lea.get("/spaces/1/meeting/go")).status_code == 403  # nothing on
+        form = {"csrf_token": anne.headers["X-CSRF-Token"]}
+        assert (await anne.post("/spaces/1/meeting/start", data=form)).status_code == 303
+        page = await anne.get("/spaces/1/meeting")
+        assert "Join the meeting (opens the meeting server)" in page.text
+        went = await lea.get("/spaces/1/meeting/go")
+        assert went.status_code == 303
+        room = went.headers["location"].removeprefix("https://meet.example.org/")
+        assert re.fullmatch("twinspace-[0-9a-f]{32}", room)  # an HMAC: nothing of the space
+        assert (await paul.get("/spaces/1/meeting/go")).status_code == 403  # not invited
+        assert (await outsider.get("/spaces/1/meeting/go")).status_code == 404
+        assert (await lea.get("/spaces/1/meeting/teachers/go")).status_code == 404
+    finally:
+        for client in clients:
+            await client.aclose()
+        await stop_server(running)
