@@ -19,8 +19,8 @@ from twinspace.permissions import (
     may_moderate_participant,
 )
 from twinspace.realtime.limits import TokenBuckets
-from twinspace.rooms.meeting import actions
-from twinspace.rooms.meeting.actions import MeetingContext, load_meeting
+from twinspace.rooms.meeting import actions, context
+from twinspace.rooms.meeting.context import MeetingContext, load_meeting
 from twinspace.rooms.meeting.servers import ice_servers_for
 from twinspace.runtime import Runtime
 
@@ -81,7 +81,7 @@ async def on_socket_gone(rt: Runtime, sid: str) -> None:
         left = await actions.do_leave(uow.session, sid)
         alone = {m.id: await actions.unsupervised_pupils(uow.session, m.id) for m in left}
     for meeting in left:
-        room = actions.meeting_room_name(meeting.space_id, meeting.key)
+        room = context.meeting_room_name(meeting.space_id, meeting.key)
         await take_out(rt, room, alone[meeting.id], "unsupervised")
         await broadcast(rt, None, meeting.space_id, meeting.key)
 
@@ -95,7 +95,7 @@ def register_meeting_sockets(rt: Runtime, on: Callable[..., Callable]) -> None:
                 session,
                 user,
                 _space_id(data),
-                actions.parse_meeting_key(data.get("key")),
+                context.parse_meeting_key(data.get("key")),
                 sid=sid,
                 external=bool(settings.meeting_url),
             )
@@ -238,7 +238,7 @@ def register_meeting_sockets(rt: Runtime, on: Callable[..., Callable]) -> None:
             elif act == "invite":
                 await rt.sio.emit(
                     "meeting:invited",
-                    {"room": ctx.room, "path": actions.meeting_path(ctx.space.id, ctx.key)},
+                    {"room": ctx.room, "path": context.meeting_path(ctx.space.id, ctx.key)},
                     to=f"user:{target_id}",
                 )
             await broadcast(rt, user, ctx.space.id, ctx.key)

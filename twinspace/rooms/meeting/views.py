@@ -19,7 +19,7 @@ from twinspace.permissions import (
     may_invite_to_meeting,
     may_run_meeting,
 )
-from twinspace.rooms.meeting import actions
+from twinspace.rooms.meeting import actions, context
 from twinspace.rooms.meeting.servers import external_url
 from twinspace.rooms.meeting.sockets import broadcast, take_out
 from twinspace.rooms.views import shell_context
@@ -38,7 +38,7 @@ async def meeting_page(request: Request) -> Response:
     rt = runtime(request)
     space_id, key = request.path_params["space_id"], _key(request)
     async with rt.db.read() as session:
-        ctx = await actions.load_meeting(
+        ctx = await context.load_meeting(
             session, auth.user, space_id, key, external=bool(rt.settings.meeting_url)
         )
         access = await access_space_room(session, auth.user, space_id, Room.HOME)
@@ -60,7 +60,7 @@ async def meeting_page(request: Request) -> Response:
             "current": current,
             "teacher": ctx.viewer.role in TEACHER_ROLES,
             "ctx": ctx,
-            "path": actions.meeting_path(space_id, key),
+            "path": context.meeting_path(space_id, key),
             "participants": participants,
             "runs": runs,
             "visitors": visitors,
@@ -83,7 +83,7 @@ async def meeting_form(request: Request) -> Response:
         raise Invalid(N_("Unknown command."))
     sids: list[str] = []
     async with rt.db.unit_of_work() as uow:
-        ctx = await actions.load_meeting(uow.session, user, space_id, key)
+        ctx = await context.load_meeting(uow.session, user, space_id, key)
         access_meeting_run(ctx.viewer, ctx.space_facts, ctx.facts)
         if command == "start":
             await actions.do_start(uow, ctx, user)
@@ -100,7 +100,7 @@ async def meeting_form(request: Request) -> Response:
             await actions.do_lock(uow, ctx, user, command == "lock")
     await take_out(rt, ctx.room, sids, "ended")
     await broadcast(rt, user, space_id, key)
-    return RedirectResponse(actions.meeting_path(space_id, key), status_code=303)
+    return RedirectResponse(context.meeting_path(space_id, key), status_code=303)
 
 
 async def meeting_external(request: Request) -> Response:
@@ -112,7 +112,7 @@ async def meeting_external(request: Request) -> Response:
     if not rt.settings.meeting_url:
         raise Invalid(N_("This installation holds its meetings in the browser."))
     async with rt.db.read() as session:
-        ctx = await actions.load_meeting(session, auth.user, space_id, key, external=True)
+        ctx = await context.load_meeting(session, auth.user, space_id, key, external=True)
     access_meeting_join(ctx.viewer, ctx.space_facts, ctx.facts)
     assert ctx.meeting is not None
     url = external_url(
