@@ -202,3 +202,19 @@ async def test_an_outside_meeting_server_gets_the_same_rules(settings) -> None:
         for client in clients:
             await client.aclose()
         await stop_server(running)
+
+
+async def test_a_member_removed_from_the_twinspace_leaves_its_meeting(
+    server: RunningServer, login, connect_as
+) -> None:
+    anne, tom = await connect_as("anne"), await connect_as("tom")
+    tom_closed = record(tom, "meeting:closed")["meeting:closed"]
+    await anne.call("meeting:start", SPACE)
+    await joined(anne)
+    tom_sid = (await joined(tom))["sid"]
+    admin = await login("anne")
+    removed = await admin.delete(f"/api/v1/spaces/1/members/{await user_id(server, 'tom')}")
+    assert removed.status_code == 200, removed.text
+    assert (await asyncio.wait_for(tom_closed.get(), 10))["reason"] == "removed"
+    status = await anne.call("meeting:watch", SPACE)
+    assert tom_sid not in {p["sid"] for p in status["participants"]}

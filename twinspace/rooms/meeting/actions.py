@@ -251,3 +251,22 @@ def stale_meeting_sockets(other_processes: bool) -> Delete:
     if other_processes:
         query = query.where(MeetingParticipant.joined_at < utcnow() - timedelta(hours=12))
     return query
+
+
+async def do_evict(session: AsyncSession, user_id: int, space_id: int) -> dict[int, list[str]]:
+    """A member left the TwinSpace: their sockets leave its meetings now (and pupils too where
+    no teacher is left). Returns, per meeting, the sockets taken out."""
+    rows = list(
+        await session.execute(
+            select(MeetingParticipant.meeting_id, MeetingParticipant.sid)
+            .join(Meeting, Meeting.id == MeetingParticipant.meeting_id)
+            .where(Meeting.space_id == space_id, MeetingParticipant.user_id == user_id)
+        )
+    )
+    out: dict[int, list[str]] = {}
+    for meeting_id, sid in rows:
+        out.setdefault(meeting_id, []).append(sid)
+    for meeting_id, sids in out.items():
+        await session.execute(delete(MeetingParticipant).where(MeetingParticipant.sid.in_(sids)))
+        sids.extend(await unsupervised_pupils(session, meeting_id))
+    return out

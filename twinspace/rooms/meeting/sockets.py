@@ -21,6 +21,7 @@ from twinspace.permissions import (
 from twinspace.realtime.limits import TokenBuckets
 from twinspace.rooms.meeting import actions, context
 from twinspace.rooms.meeting.context import MeetingContext, load_meeting
+from twinspace.rooms.meeting.models import Meeting
 from twinspace.rooms.meeting.servers import ice_servers_for
 from twinspace.runtime import Runtime
 
@@ -83,6 +84,18 @@ async def on_socket_gone(rt: Runtime, sid: str) -> None:
     for meeting in left:
         room = context.meeting_room_name(meeting.space_id, meeting.key)
         await take_out(rt, room, alone[meeting.id], "unsupervised")
+        await broadcast(rt, None, meeting.space_id, meeting.key)
+
+
+async def evict_from_meetings(rt: Runtime, user_id: int, space_id: int) -> None:
+    """After a member was removed from a TwinSpace: out of its meetings, on every process."""
+    async with rt.db.unit_of_work() as uow:
+        taken = await actions.do_evict(uow.session, user_id, space_id)
+        meetings = [await uow.session.get(Meeting, meeting_id) for meeting_id in taken]
+    for meeting in meetings:
+        assert meeting is not None
+        room = context.meeting_room_name(meeting.space_id, meeting.key)
+        await take_out(rt, room, taken[meeting.id], "removed")
         await broadcast(rt, None, meeting.space_id, meeting.key)
 
 
