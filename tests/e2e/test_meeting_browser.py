@@ -89,6 +89,7 @@ async def test_two_then_three_browsers_then_a_pupil_removed(
         "Pupils can join only while a teacher is in the meeting."
     )  # a pupil alone is refused
     await expect(lea.locator("#meeting-controls")).to_be_hidden()
+    await lea.screenshot(path=str(artifacts / "meeting-pupil-refused.png"))
 
     await join(anne)
     jonas = await enter(media_browser, server, "jonas")
