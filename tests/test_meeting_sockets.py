@@ -44,6 +44,9 @@ async def test_pupils_join_only_while_a_teacher_is_in_the_meeting(connect_as) ->
     assert (await anne.call("meeting:start", SPACE))["ok"]
     ack = await lea.call("meeting:join", SPACE)
     assert ack["error"] == "unsupervised", ack  # a pupil alone is refused
+    ack = await lea.call("meeting:join", {**SPACE, "dry_run": True})
+    assert ack["error"] == "unsupervised", ack
+    assert (await anne.call("meeting:join", {**SPACE, "dry_run": True}))["dry_run"]
     anne_in = await joined(anne)
     assert anne_in["participants"] == [] and anne_in["ice_servers"] == []
     lea_in = await joined(lea)

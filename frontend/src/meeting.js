@@ -231,6 +231,11 @@ export function startMeeting(root) {
   // --- joining and leaving -----------------------------------------------------------------
   async function join(video) {
     showError("");
+    const may = await call(socket, "meeting:join", { ...where, dry_run: true });
+    if (!may.ok) {
+      showError(may.message);
+      return;
+    }
     if (!local) {
       try {
         local = await getMedia(video);

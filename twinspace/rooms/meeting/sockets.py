@@ -162,6 +162,8 @@ def register_meeting_sockets(rt: Runtime, on: Callable[..., Callable]) -> None:
             access_meeting_join(ctx.viewer, ctx.space_facts, ctx.facts)
             if settings.meeting_url:
                 raise Invalid(N_("This installation holds its meetings on its own server."))
+            if data.get("dry_run") is True:  # may I? (before asking for the camera)
+                return {"ok": True, "dry_run": True}
             await actions.do_join(uow, ctx, sid, user)
         await rt.sio.enter_room(sid, ctx.room)
         await broadcast(rt, user, ctx.space.id, ctx.key)
