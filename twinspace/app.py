@@ -21,6 +21,7 @@ from starlette.templating import Jinja2Templates
 
 from twinspace.accounts import views_mail, views_school
 from twinspace.accounts.passwords import PasswordService
+from twinspace.api import openapi as api_openapi
 from twinspace.api import session as api_session
 from twinspace.api import spaces as api_spaces
 from twinspace.db import Database, utcnow
@@ -28,6 +29,7 @@ from twinspace.errors import DomainError, Unauthorized
 from twinspace.files import sweep_orphans
 from twinspace.help import views as help_views
 from twinspace.i18n import N_
+from twinspace.i18n.formatting import install as install_formatting
 from twinspace.label import api as label_api
 from twinspace.label import views as label_views
 from twinspace.monitoring import health, metrics
@@ -91,8 +93,11 @@ async def domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
     message = translate(request, exc.message)
     if _is_api(request):
+        details = dict(exc.details)
+        if isinstance(details.get("fields"), dict):  # field → message, in the reader's language
+            details["fields"] = {k: translate(request, v) for k, v in details["fields"].items()}
         return JSONResponse(
-            {"ok": False, "error": exc.code, "message": message, **exc.details}, exc.status
+            {"ok": False, "error": exc.code, "message": message, **details}, exc.status
         )
     if isinstance(exc, Unauthorized) and request.method == "GET":
         return pages.login_redirect(request)
@@ -161,7 +166,9 @@ def template_environment(settings: Settings) -> jinja2.Environment:
             jinja2.PrefixLoader(tool_dirs),
         ]
     )
-    return jinja2.Environment(loader=loader, autoescape=jinja2.select_autoescape(["html"]))
+    env = jinja2.Environment(loader=loader, autoescape=jinja2.select_autoescape(["html"]))
+    install_formatting(env)
+    return env
 
 
 def create_app(settings: Settings) -> socketio.ASGIApp:
@@ -217,6 +224,7 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
     app = Starlette(
         routes=[
             *pages.routes,
+            *api_openapi.routes,
             *api_session.routes,
             *views_mail.routes,
             *views_school.routes,

@@ -1,18 +1,27 @@
-"""Apply Alembic migrations programmatically (``twinspace migrate`` and ``serve``)."""
+"""Apply Alembic migrations programmatically (``twinspace migrate``), and tell whether a
+database is behind the code's migrations (``twinspace serve`` refuses to start on one)."""
 
 from __future__ import annotations
 
 import asyncio
+import enum
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import inspect, pool, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+class SchemaState(enum.Enum):
+    EMPTY = "empty"  # a new database: no tables yet
+    CURRENT = "current"  # at the code's migration heads
+    BEHIND = "behind"  # tables from an older version: `twinspace migrate` brings it up
+    NEWER = "newer"  # migrated by a newer TwinSpace than this one
 
 
 def alembic_config(database_url: str) -> Config:
@@ -22,40 +31,51 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
-def upgrade(database_url: str, revision: str = "heads") -> None:
+def _ensure_sqlite_folder(database_url: str) -> None:
     if database_url.startswith("sqlite"):
         path = database_url.split(":///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+def upgrade(database_url: str, revision: str = "heads") -> None:
+    _ensure_sqlite_folder(database_url)
     command.upgrade(alembic_config(database_url), revision)
 
 
-def head_revisions(database_url: str) -> set[str]:
-    """The revisions this code expects (reads the scripts' headers, runs nothing)."""
+def code_heads(database_url: str) -> set[str]:
     return set(ScriptDirectory.from_config(alembic_config(database_url)).get_heads())
 
 
-def current_revisions(database_url: str) -> set[str]:
-    """The revisions the database is at; empty for a new database."""
-
-    async def read() -> set[str]:
-        engine = create_async_engine(database_url)
-        try:
-            async with engine.connect() as connection:
-                rows = await connection.execute(text("SELECT version_num FROM alembic_version"))
-                return {row[0] for row in rows}
-        except DBAPIError:  # no alembic_version table yet
-            return set()
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(read())
+def _read_versions(connection: Connection) -> tuple[bool, set[str]]:
+    tables = set(inspect(connection).get_table_names())
+    if "alembic_version" not in tables:
+        return bool(tables), set()
+    rows = connection.execute(text("SELECT version_num FROM alembic_version")).scalars()
+    return True, set(rows)
 
 
-def upgrade_if_behind(database_url: str) -> bool:
-    """Start-up's check: migrate only when the database is not at the heads (a restart of an
-    up-to-date server skips Alembic's environment entirely). True when it migrated."""
-    if current_revisions(database_url) == head_revisions(database_url):
-        return False
-    upgrade(database_url)
-    return True
+async def _database_versions(database_url: str) -> tuple[bool, set[str]]:
+    engine = create_async_engine(database_url, poolclass=pool.NullPool)
+    try:
+        async with engine.connect() as connection:
+            return await connection.run_sync(_read_versions)
+    finally:
+        await engine.dispose()
+
+
+def schema_state(database_url: str) -> SchemaState:
+    _ensure_sqlite_folder(database_url)
+    has_tables, versions = asyncio.run(_database_versions(database_url))
+    if not has_tables:
+        return SchemaState.EMPTY
+    heads = code_heads(database_url)
+    if versions == heads:
+        return SchemaState.CURRENT
+    known = {
+        rev.revision
+        for rev in ScriptDirectory.from_config(alembic_config(database_url)).walk_revisions()
+    }
+    if versions - known:
+        return SchemaState.NEWER
+    return SchemaState.BEHIND

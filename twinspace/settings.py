@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-FRONTEND_DIR = PROJECT_ROOT / "frontend"
+from twinspace.resources import CHECKOUT_FRONTEND, frontend_dir
+
+PROJECT_ROOT = CHECKOUT_FRONTEND.parent  # the checkout (docs/, deploy/): absent from a wheel
+FRONTEND_DIR = CHECKOUT_FRONTEND
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -79,7 +81,7 @@ class Settings:
     smtp_url: str | None = None  # smtp://host:port (smtps:// for TLS); unset: mail goes to the log
     mail_from: str = "TwinSpace <no-reply@localhost>"
     public_url: str | None = None  # https://twinspace.example.org: the base of links in mail
-    frontend_dir: Path = field(default=FRONTEND_DIR)
+    frontend_dir: Path = field(default_factory=frontend_dir)
     ice_servers: tuple[dict, ...] = ()  # TWINSPACE_ICE_SERVERS: STUN/TURN for video meetings
     meeting_url: str | None = None  # https://meet.example.org/{room}: an outside meeting server
 

@@ -1,4 +1,18 @@
 // TwinSpace browser entry: live parts on top of server-rendered pages.
+import { refreshTimes, shareZone, startClock } from "./when.js";
+import { startMenu } from "./menu.js";
+
+// On every page: times in the reader's zone and words (kept fresh), the phone's site menu.
+// (never in the way of the live parts below, whatever happens here)
+try {
+  shareZone();
+  refreshTimes();
+  startClock();
+  const menuButton = document.getElementById("menu-button");
+  if (menuButton) startMenu(menuButton);
+} catch (error) {
+  console.error(error);
+}
 // Each part is a chunk of its own, loaded only by the pages that have it, so the login and
 // registration pages load no socket, chat or page-editing code.
 const when = (selector, load) => {
@@ -16,7 +30,8 @@ if (!pages && document.querySelector("form[data-confirm]")) {
     if (strings.cancel) confirm.enableConfirm(document, strings);
   });
 }
-if (document.querySelector("form[data-upload-url]") || pages) {
+// uploads.js also checks the size cap of any file field before anything is sent
+if (document.querySelector("form[data-upload-url], input[type=file]") || pages) {
   import("./uploads.js").then((m) => m.startUploads(document));
 }
 if (document.querySelector("[data-print], .feed[data-rooms], [data-unread-count][data-space]")) {

@@ -57,6 +57,8 @@ class User(Base):
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), nullable=True)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # IANA name ("Europe/Warsaw"): detected by the browser at login, editable in the profile
+    time_zone: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
     school: Mapped[School | None] = relationship(lazy="raise")
 

@@ -6,15 +6,15 @@ import gettext as _gettext
 from collections.abc import Callable
 from functools import cache
 from io import BytesIO
-from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+from twinspace.resources import catalogue
+
 LOCALES = ("en", "fr")
 DEFAULT_LOCALE = "en"
-CATALOGUE_DIR = Path(__file__).parent / "locales"
 
 
 def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name
@@ -24,8 +24,14 @@ def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name
 
 @cache
 def translations(locale: str) -> _gettext.NullTranslations:
-    po = CATALOGUE_DIR / locale / "LC_MESSAGES" / "messages.po"
-    if locale not in LOCALES or not po.exists():
+    if locale not in LOCALES:
+        return _gettext.NullTranslations()
+    mo = catalogue(locale, ".mo")  # compiled into the wheel at build time
+    if mo.exists():
+        with mo.open("rb") as handle:
+            return Translations(fp=handle)
+    po = catalogue(locale, ".po")  # a checkout: compiled here, at start-up
+    if not po.exists():
         return _gettext.NullTranslations()
     with po.open("rb") as handle:
         catalog = read_po(handle, locale=locale)

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from twinspace.migrate import head_revisions
+from twinspace.migrate import code_heads
 
 log = logging.getLogger(__name__)
 CHECK_TIMEOUT = 2.0
@@ -29,7 +29,7 @@ def redis_probe(url: str | None) -> Any:
 
 
 def migration_heads(database_url: str) -> set[str]:
-    return head_revisions(database_url)
+    return code_heads(database_url)
 
 
 async def _database(request: Request) -> str:

@@ -8,8 +8,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from twinspace.api.schema import declare
 from twinspace.errors import Invalid
 from twinspace.i18n import N_, gettext_for
+from twinspace.notifications import schemas as S
 from twinspace.notifications.models import Notification
 from twinspace.notifications.service import (
     PAGE_MAX,
@@ -33,7 +35,7 @@ from twinspace.web.context import (
 def _int_param(value: str | None, name: str, default: int | None) -> int | None:
     if value is None or value == "":
         return default
-    if not value.isdigit() or len(value) > 12:
+    if not value.isdecimal() or len(value) > 12:
         raise Invalid(N_("Page positions and sizes are positive whole numbers."), field=name)
     return int(value)
 
@@ -67,6 +69,7 @@ def _ids(value: object) -> list[int] | None:
     return value
 
 
+@declare("The caller's notifications, newest first", query=S.PageQuery, answer=S.NotificationsOut)
 async def api_list(request: Request) -> JSONResponse:
     _, user = await require_user(request)
     before, limit = _page_args(request)
@@ -83,12 +86,14 @@ async def api_list(request: Request) -> JSONResponse:
     )
 
 
+@declare("How many notifications the caller has not read", answer=S.UnreadOut)
 async def api_unread(request: Request) -> JSONResponse:
     _, user = await require_user(request)
     async with runtime(request).db.read() as session:
         return JSONResponse({"unread": await unread_count(session, user.id)})
 
 
+@declare("Mark notifications as read (some ids, or all)", body=S.MarkRead, answer=S.MarkedOut)
 async def api_read(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     body = await json_body(request)
@@ -129,7 +134,7 @@ async def page_read(request: Request) -> Response:
 routes = [
     Route("/notifications", page),
     Route("/notifications/read", page_read, methods=["POST"]),
-    Route("/api/v1/notifications", api_list),
-    Route("/api/v1/notifications/unread", api_unread),
+    Route("/api/v1/notifications", api_list, methods=["GET"]),
+    Route("/api/v1/notifications/unread", api_unread, methods=["GET"]),
     Route("/api/v1/notifications/read", api_read, methods=["POST"]),
 ]

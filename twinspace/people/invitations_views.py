@@ -7,8 +7,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from twinspace.api.schema import declare
 from twinspace.errors import DomainError, NotFound
 from twinspace.i18n import N_
+from twinspace.people import schemas as S
 from twinspace.people.common import ROLE_LABELS, member_access
 from twinspace.people.invitations import (
     check_answer,
@@ -36,7 +38,7 @@ from twinspace.web.context import (
 
 
 def _int(value: object) -> int | None:
-    return int(value) if isinstance(value, str) and value.isdigit() else None
+    return int(value) if isinstance(value, str) and value.isdecimal() else None
 
 
 async def invitations_page(request: Request) -> Response:
@@ -115,6 +117,9 @@ def _no_rooms() -> dict[str, dict[str, bool]]:
     return {room.value: {a.value: False for a in Action} for room in Room}
 
 
+@declare(
+    "Teachers who could be invited (administrators)", query=S.SearchQuery, answer=S.CandidatesOut
+)
 async def api_candidates(request: Request) -> JSONResponse:
     auth = await get_auth(request)
     space_id = request.path_params["space_id"]
@@ -126,6 +131,7 @@ async def api_candidates(request: Request) -> JSONResponse:
     return JSONResponse({"members": found})
 
 
+@declare("The TwinSpace's pending invitations (administrators)", answer=S.InvitationsOut)
 async def api_space_invitations(request: Request) -> JSONResponse:
     auth = await get_auth(request)
     space_id = request.path_params["space_id"]
@@ -135,6 +141,13 @@ async def api_space_invitations(request: Request) -> JSONResponse:
     return JSONResponse({"invitations": [invitation_json(i, user=u) for i, u in pending]})
 
 
+@declare(
+    "Invite a teacher or a visitor",
+    body=S.NewInvitation,
+    answer=S.InvitationAnswerOut,
+    status=201,
+    errors=(409,),
+)
 async def api_invite(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     body = await json_body(request)
@@ -153,6 +166,7 @@ async def api_invite(request: Request) -> JSONResponse:
     return JSONResponse({"ok": True, "invitation": invitation_json(invitation)}, 201)
 
 
+@declare("Cancel a pending invitation (administrators)")
 async def api_cancel(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     space_id = request.path_params["space_id"]
@@ -162,6 +176,7 @@ async def api_cancel(request: Request) -> JSONResponse:
     return JSONResponse({"ok": True})
 
 
+@declare("The invitations waiting for the caller", answer=S.InvitationsOut)
 async def api_my_invitations(request: Request) -> JSONResponse:
     _, user = await require_user(request)
     async with runtime(request).db.read() as session:
@@ -170,6 +185,7 @@ async def api_my_invitations(request: Request) -> JSONResponse:
 
 
 def _answer(accept: bool):  # noqa: ANN202
+    @declare("Accept or decline an invitation", answer=S.InvitationAnswerOut, errors=(409,))
     async def view(request: Request) -> JSONResponse:
         _, user = await check_api_write(request)
         async with runtime(request).db.unit_of_work() as uow:

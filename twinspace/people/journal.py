@@ -15,9 +15,11 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from twinspace.accounts.models import User
+from twinspace.api.schema import declare
 from twinspace.db import UnitOfWork
 from twinspace.errors import Conflict
 from twinspace.i18n import N_, gettext_for
+from twinspace.people import schemas as S
 from twinspace.people.common import member_access
 from twinspace.permissions import Action, Room
 from twinspace.rooms.pages.models import Page, Widget
@@ -106,6 +108,7 @@ async def start_journal_form(request: Request) -> Response:
     return RedirectResponse(f"/spaces/{space_id}#journal", 303)
 
 
+@declare("Start the project journal", answer=S.JournalStartedOut, status=201, errors=(409,))
 async def api_start_journal(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     rt = runtime(request)
@@ -117,6 +120,11 @@ async def api_start_journal(request: Request) -> JSONResponse:
     return JSONResponse({"ok": True, "page_id": page.id, "widget_id": widget.id}, 201)
 
 
+@declare(
+    "The TwinSpace's project journal (page and widget), if started",
+    answer=S.JournalOut,
+    auth="public",
+)
 async def api_journal(request: Request) -> JSONResponse:
     """Where the journal is: its Blog application is then used through the tools API."""
     auth = await get_auth(request)

@@ -8,11 +8,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from twinspace.api.schema import declare
 from twinspace.errors import DomainError, Invalid, NotFound, Unauthorized
 from twinspace.files import StoredFile, check_quota, do_store, file_response
 from twinspace.i18n import N_
 from twinspace.images import process_image
 from twinspace.label.badges import badges_for_teacher
+from twinspace.people import schemas as S
 from twinspace.people.common import ROLE_LABELS, get_member, member_access
 from twinspace.people.models import WallPost
 from twinspace.people.profiles import (
@@ -65,6 +67,7 @@ async def profile_page(request: Request) -> Response:
     return await render(request, "people/profile.html", context)
 
 
+@declare("A member's profile and wall", answer=S.ProfilePageOut, auth="public")
 async def api_profile(request: Request) -> JSONResponse:
     auth = await get_auth(request)
     space_id, member_id = request.path_params["space_id"], request.path_params["user_id"]
@@ -111,6 +114,9 @@ async def edit_profile_page(request: Request) -> Response:
     return await render(request, "people/profile_edit.html", context, 400 if error else 200)
 
 
+@declare(
+    "Change one's own profile (the fields given)", body=S.ProfileChanges, answer=S.SavedProfileOut
+)
 async def api_update_profile(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     body = await json_body(request)
@@ -123,6 +129,13 @@ async def api_update_profile(request: Request) -> JSONResponse:
     )
 
 
+@declare(
+    "Upload one's profile photo (multipart, re-encoded, at most 320 px)",
+    upload=True,
+    answer=S.PhotoOut,
+    status=201,
+    errors=(413, 415),
+)
 async def upload_photo(request: Request) -> Response:
     """POST multipart ``file`` (and ``csrf_token`` first, or the X-CSRF-Token header): the
     picture is checked, re-encoded without metadata and resized to at most 320 px."""
@@ -203,6 +216,9 @@ async def wall_form(request: Request) -> Response:
     return RedirectResponse(f"/spaces/{space_id}/members/{member_id}#wall", 303)
 
 
+@declare(
+    "Write on a member's wall", body=S.WallText, answer=S.WallPostedOut, status=201, errors=(429,)
+)
 async def api_wall(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     body = await json_body(request)
@@ -229,6 +245,7 @@ async def delete_wall_form(request: Request) -> Response:
     return RedirectResponse(f"/spaces/{request.path_params['space_id']}/members/{owner}#wall", 303)
 
 
+@declare("Delete a wall message (its author, the wall's owner, administrators)")
 async def api_delete_wall(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     await _delete_wall(request, user)

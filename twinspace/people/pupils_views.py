@@ -10,9 +10,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from twinspace.accounts.models import User
+from twinspace.api.schema import declare
 from twinspace.db import UnitOfWork
 from twinspace.errors import Conflict, DomainError
 from twinspace.i18n import N_
+from twinspace.people import schemas as S
 from twinspace.people.common import member_access
 from twinspace.people.pupils import (
     MAX_AT_ONCE,
@@ -133,6 +135,13 @@ async def pupil_password_form(request: Request) -> Response:
     return await _slips(request, space_id, [slip])
 
 
+@declare(
+    "Create pupil accounts (teachers): each password is answered once",
+    body=S.PupilNames,
+    answer=S.PupilsOut,
+    status=201,
+    errors=(409,),
+)
 async def api_create_pupils(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     body = await json_body(request)
@@ -143,6 +152,7 @@ async def api_create_pupils(request: Request) -> JSONResponse:
     return JSONResponse({"ok": True, "pupils": [asdict(s) for s in slips]}, 201)
 
 
+@declare("Give a pupil a new password (teachers)", body=S.NewPassword, answer=S.PupilOut)
 async def api_pupil_password(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     body = await json_body(request)

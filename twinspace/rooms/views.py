@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from twinspace.api.schema import declare
 from twinspace.db import UnitOfWork
 from twinspace.i18n import gettext_for
 from twinspace.label.badges import badges_for_spaces
@@ -13,6 +14,7 @@ from twinspace.network.projects import get_space_subjects
 from twinspace.network.vocab import SUBJECTS
 from twinspace.people.home import home_extras
 from twinspace.permissions import Action, Role, Room
+from twinspace.rooms import schemas as S
 from twinspace.rooms.pages.actions import get_pages, page_facts
 from twinspace.spaces.context import SpaceAccess, access_space_room
 from twinspace.spaces.publication import do_publish_home, get_gallery, home_report
@@ -97,6 +99,11 @@ async def publish_home_form(request: Request) -> Response:
     )
 
 
+@declare(
+    "Make the TwinSpace's home public or not (confirm after the report)",
+    body=S.Publication,
+    answer=S.HomePublishedOut,
+)
 async def api_publish_home(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     body = await json_body(request)
@@ -111,6 +118,12 @@ async def api_publish_home(request: Request) -> JSONResponse:
     return JSONResponse({"ok": True, "home_public": access.space.home_public})
 
 
+@declare(
+    "The public gallery of published TwinSpaces",
+    query=S.GalleryQuery,
+    answer=S.GalleryOut,
+    auth="none",
+)
 async def gallery(request: Request) -> Response:
     """Published TwinSpaces with their partner countries and subjects; ?subject= narrows."""
     async with runtime(request).db.read() as session:

@@ -100,7 +100,7 @@ async def retention(request: Request) -> Response:
 
     async def act(db: Database, user, form) -> None:
         raw = str(form.get("retention_days", "")).strip()
-        days = check_retention_days(int(raw) if raw.isdigit() else None if raw == "" else raw)
+        days = check_retention_days(int(raw) if raw.isdecimal() else None if raw == "" else raw)
         async with db.unit_of_work() as uow:
             access = await access_space_room(
                 uow.session, user, space_id, Room.CHAT, Action.MANAGE_PAGES

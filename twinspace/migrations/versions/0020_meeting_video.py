@@ -1,15 +1,15 @@
 """video meetings: meetings, their participants now, invited and removed people
 
-Revision ID: 0019_meeting
-Revises: 0018_lifecycle
+Revision ID: 0020_meeting
+Revises: 0015_interface
 Create Date: 2026-12-04
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0019_meeting"
-down_revision = "0018_lifecycle"
+revision = "0020_meeting"
+down_revision = "0015_interface"
 branch_labels = None
 depends_on = None
 
