@@ -14,6 +14,7 @@ from tests.chat_helpers import user_id
 from tests.conftest import RunningServer, start_server, stop_server
 from tests.support import LiveClient, api_login
 from twinspace.rooms.chat.models import ModerationLog
+from twinspace.rooms.meeting import protocol
 
 SPACE = {"space_id": 1, "key": "space"}
 TEACHERS = {"space_id": 1, "key": "teachers"}
@@ -33,6 +34,7 @@ def record(client: LiveClient, *names: str) -> dict[str, asyncio.Queue]:
 async def joined(client: LiveClient, where: dict[str, Any] = SPACE) -> dict[str, Any]:
     ack = await client.call("meeting:join", where)
     assert ack["ok"], ack
+    protocol.MeetingJoined.model_validate(ack)  # as declared in docs/asyncapi.json
     return ack
 
 
@@ -99,6 +101,7 @@ async def test_signalling_only_between_two_people_in_the_same_meeting(
     assert {p["sid"] for p in tom_in["participants"]} == {anne_sid, jonas_in["sid"]}
     assert (await tom.call("meeting:signal", offer(anne_sid)))["ok"]
     got = await asyncio.wait_for(anne_signals.get(), 10)
+    protocol.MeetingSignalled.model_validate(got)
     assert got == {
         "room": "space:1:meeting:space",
         "from": tom_in["sid"],
@@ -146,6 +149,7 @@ async def test_teachers_remove_lock_mute_invite_and_end(server: RunningServer, c
     assert (await tom.call("meeting:join", SPACE))["error"] == "locked"
     assert (await anne.call("meeting:end", SPACE))["ok"]
     status = await anne.call("meeting:watch", SPACE)
+    protocol.MeetingWatched.model_validate(status)
     assert status["active"] is False and status["participants"] == []
 
     async with server.runtime.db.read() as session:
