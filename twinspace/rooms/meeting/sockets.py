@@ -83,6 +83,7 @@ async def on_socket_gone(rt: Runtime, sid: str) -> None:
         alone = {m.id: await actions.unsupervised_pupils(uow.session, m.id) for m in left}
     for meeting in left:
         room = context.meeting_room_name(meeting.space_id, meeting.key)
+        await rt.sio.leave_room(sid, room)
         await take_out(rt, room, alone[meeting.id], "unsupervised")
         await broadcast(rt, None, meeting.space_id, meeting.key)
 
@@ -164,6 +165,10 @@ def register_meeting_sockets(rt: Runtime, on: Callable[..., Callable]) -> None:
                 raise Invalid(N_("This installation holds its meetings on its own server."))
             if data.get("dry_run") is True:  # may I? (before asking for the camera)
                 return {"ok": True, "dry_run": True}
+        await on_socket_gone(rt, sid)  # one meeting at a time per socket
+        async with db.unit_of_work() as uow:
+            ctx = await load_meeting(uow.session, user, ctx.space.id, ctx.key, sid=sid)
+            access_meeting_join(ctx.viewer, ctx.space_facts, ctx.facts)
             await actions.do_join(uow, ctx, sid, user)
         await rt.sio.enter_room(sid, ctx.room)
         await broadcast(rt, user, ctx.space.id, ctx.key)
