@@ -258,4 +258,4 @@ async def evict_user_from_space(rt: Runtime, user_id: int, space_id: int) -> Non
         for name in names:
             await rt.sio.leave_room(sid, name)
         await chat_sockets.on_left(rt, sid, [room.id for room in chat_rooms])
-    await meeting_sockets.evict_from_meetings(rt, user_id, space_id)
+        await meeting_sockets.recheck_socket(rt, sid, space_id)

@@ -253,20 +253,40 @@ def stale_meeting_sockets(other_processes: bool) -> Delete:
     return query
 
 
-async def do_evict(session: AsyncSession, user_id: int, space_id: int) -> dict[int, list[str]]:
-    """A member left the TwinSpace: their sockets leave its meetings now (and pupils too where
-    no teacher is left). Returns, per meeting, the sockets taken out."""
-    rows = list(
-        await session.execute(
-            select(MeetingParticipant.meeting_id, MeetingParticipant.sid)
-            .join(Meeting, Meeting.id == MeetingParticipant.meeting_id)
-            .where(Meeting.space_id == space_id, MeetingParticipant.user_id == user_id)
+async def meetings_of_socket(
+    session: AsyncSession, sid: str, space_id: int
+) -> list[tuple[str, int]]:
+    """The meetings of a TwinSpace a socket is in: (key, user id) pairs."""
+    rows = await session.execute(
+        select(Meeting.key, MeetingParticipant.user_id)
+        .join(Meeting, Meeting.id == MeetingParticipant.meeting_id)
+        .where(Meeting.space_id == space_id, MeetingParticipant.sid == sid)
+    )
+    return [(key, user_id) for key, user_id in rows]
+
+
+async def do_take_out(session: AsyncSession, meeting_id: int, sid: str) -> list[str]:
+    """One socket out of a meeting; returns the pupils' sockets that leave with it when no
+    teacher is left."""
+    await session.execute(
+        delete(MeetingParticipant).where(
+            MeetingParticipant.meeting_id == meeting_id, MeetingParticipant.sid == sid
         )
     )
-    out: dict[int, list[str]] = {}
-    for meeting_id, sid in rows:
-        out.setdefault(meeting_id, []).append(sid)
-    for meeting_id, sids in out.items():
-        await session.execute(delete(MeetingParticipant).where(MeetingParticipant.sid.in_(sids)))
-        sids.extend(await unsupervised_pupils(session, meeting_id))
-    return out
+    return await unsupervised_pupils(session, meeting_id)
+
+
+async def do_forget_sockets(session: AsyncSession, sid_pattern: str) -> list[tuple[int, str]]:
+    """Rows of the sockets of a dead server node (``<node>.%``); returns their meetings."""
+    meetings = list(
+        await session.execute(
+            select(Meeting.space_id, Meeting.key)
+            .join(MeetingParticipant, MeetingParticipant.meeting_id == Meeting.id)
+            .where(MeetingParticipant.sid.like(sid_pattern))
+            .distinct()
+        )
+    )
+    await session.execute(
+        delete(MeetingParticipant).where(MeetingParticipant.sid.like(sid_pattern))
+    )
+    return [(space_id, key) for space_id, key in meetings]

@@ -9,7 +9,8 @@ from collections.abc import Callable
 from typing import Any
 
 from twinspace.accounts.models import User
-from twinspace.errors import Forbidden, Invalid, NotFound, Unauthorized
+from twinspace.db import UnitOfWork
+from twinspace.errors import DomainError, Forbidden, Invalid, NotFound, Unauthorized
 from twinspace.i18n import N_
 from twinspace.permissions import (
     access_meeting_join,
@@ -21,7 +22,6 @@ from twinspace.permissions import (
 from twinspace.realtime.limits import TokenBuckets
 from twinspace.rooms.meeting import actions, context
 from twinspace.rooms.meeting.context import MeetingContext, load_meeting
-from twinspace.rooms.meeting.models import Meeting
 from twinspace.rooms.meeting.servers import ice_servers_for
 from twinspace.runtime import Runtime
 
@@ -85,18 +85,6 @@ async def on_socket_gone(rt: Runtime, sid: str) -> None:
         room = context.meeting_room_name(meeting.space_id, meeting.key)
         await rt.sio.leave_room(sid, room)
         await take_out(rt, room, alone[meeting.id], "unsupervised")
-        await broadcast(rt, None, meeting.space_id, meeting.key)
-
-
-async def evict_from_meetings(rt: Runtime, user_id: int, space_id: int) -> None:
-    """After a member was removed from a TwinSpace: out of its meetings, on every process."""
-    async with rt.db.unit_of_work() as uow:
-        taken = await actions.do_evict(uow.session, user_id, space_id)
-        meetings = [await uow.session.get(Meeting, meeting_id) for meeting_id in taken]
-    for meeting in meetings:
-        assert meeting is not None
-        room = context.meeting_room_name(meeting.space_id, meeting.key)
-        await take_out(rt, room, taken[meeting.id], "removed")
         await broadcast(rt, None, meeting.space_id, meeting.key)
 
 
@@ -293,3 +281,39 @@ def _signal_payload(kind: str, data: dict[str, Any]) -> dict[str, Any]:
             if k in candidate
         }
     }
+
+
+async def recheck_socket(rt: Runtime, sid: str, space_id: int) -> None:
+    """The socket left rooms of a TwinSpace (its member was removed from it, or their role
+    changed): out of the meetings there it may no longer see."""
+    async with rt.db.read() as session:
+        keys = await actions.meetings_of_socket(session, sid, space_id)
+        refused = []
+        for key, user_id in keys:
+            try:
+                await load_meeting(session, await session.get(User, user_id), space_id, key)
+            except DomainError:
+                refused.append(key)
+    for key in refused:
+        async with rt.db.unit_of_work() as uow:
+            ctx = await load_meeting(uow.session, None, space_id, key, check=False)
+            if ctx.meeting is None:
+                continue
+            alone = await actions.do_take_out(uow.session, ctx.meeting.id, sid)
+        await take_out(rt, ctx.room, [sid], "removed")
+        await take_out(rt, ctx.room, alone, "unsupervised")
+        await broadcast(rt, None, space_id, key)
+
+
+async def forget_sockets(rt: Runtime, uow: UnitOfWork, sid_pattern: str):
+    """A server node died: its sockets' rows go in the sweeping transaction; once committed,
+    the meetings they were in are told who is really there."""
+    meetings = await actions.do_forget_sockets(uow.session, sid_pattern)
+    if not meetings:
+        return None
+
+    async def tell() -> None:
+        for space_id, key in meetings:
+            await broadcast(rt, None, space_id, key)
+
+    return tell
