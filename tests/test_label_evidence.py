@@ -16,7 +16,7 @@ from twinspace.accounts.models import School, User
 from twinspace.accounts.passwords import PasswordService
 from twinspace.events import Event
 from twinspace.network.models import Project
-from twinspace.rooms.pages.models import Page, Widget
+from twinspace.pages.models import Page, Widget
 from twinspace.settings import Settings
 from twinspace.spaces.models import Membership, Space
 from twinspace.tools.wiki.models import WikiPage, WikiRevision, WikiUpdate

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from tests.chat_helpers import user_id
 from tests.conftest import RunningServer, start_server, stop_server
 from tests.support import LiveClient, api_login
+from twinspace.realtime import protocol_schemas as protocol
 from twinspace.rooms.chat.models import ModerationLog
-from twinspace.rooms.meeting import protocol
 
 SPACE = {"space_id": 1, "key": "space"}
 TEACHERS = {"space_id": 1, "key": "teachers"}

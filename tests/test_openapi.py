@@ -7,7 +7,7 @@ import httpx
 
 from tests.conftest import RunningServer
 from twinspace.api.openapi import api_operations, build_openapi, undeclared
-from twinspace.api.schema import Ok, declare, operation_of
+from twinspace.schema import Ok, declare, operation_of
 
 OPENAPI = "/api/v1/openapi.json"
 

@@ -23,7 +23,7 @@ from tests.conftest import RunningServer
 from tests.support import api_login
 from twinspace.accounts.models import User
 from twinspace.db import Base
-from twinspace.privacy.declarations import refers_to_a_person, undeclared_columns
+from twinspace.personal_data import refers_to_a_person, undeclared_columns
 from twinspace.privacy.registry import declarations_by_table
 from twinspace.settings import Settings
 

@@ -12,7 +12,7 @@ from tests.support import api_login
 from tests.test_network_countries import make_admin
 from twinspace.events import Event
 from twinspace.network.models import Project, ProjectKit
-from twinspace.rooms.pages.models import Page, Widget
+from twinspace.pages.models import Page, Widget
 
 KIT = {
     "title": "Birds of Europe",

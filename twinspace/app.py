@@ -41,7 +41,7 @@ from twinspace.network import views_people as network_people
 from twinspace.network import views_profile as network_profile
 from twinspace.network import views_projects as network_projects
 from twinspace.network.lifecycle import run_project_lifecycle
-from twinspace.notifications import views as notifications_views
+from twinspace.pages.registry import all_tools, load_builtin_tools
 from twinspace.people.routes import routes as people_routes
 from twinspace.privacy import views as privacy_views
 from twinspace.realtime import nodes
@@ -61,12 +61,13 @@ from twinspace.rooms.pages import views as pages_views
 from twinspace.runtime import Runtime
 from twinspace.settings import Settings
 from twinspace.storage import LocalStorage
-from twinspace.tools.registry import all_tools, load_builtin_tools
 from twinspace.web import assets, pages
+from twinspace.web import notifications as notifications_views
 from twinspace.web.assets import Assets, CachedStaticFiles
 from twinspace.web.context import render, translate
 from twinspace.web.http_cache import HttpCacheMiddleware
 from twinspace.web.middleware import RequestContextMiddleware
+from twinspace.wiring import wire
 
 log = logging.getLogger(__name__)
 
@@ -172,7 +173,7 @@ def template_environment(settings: Settings) -> jinja2.Environment:
 
 
 def create_app(settings: Settings) -> socketio.ASGIApp:
-    load_builtin_tools()
+    wire()
     db = Database(settings.database_url)
     sio = create_sio(settings)
     rt = Runtime(

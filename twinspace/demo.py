@@ -9,15 +9,15 @@ from twinspace.accounts.passwords import PasswordService
 from twinspace.db import Database, UnitOfWork, utcnow
 from twinspace.help.demo import add_help_demo
 from twinspace.network.demo import add_network_demo
+from twinspace.pages.models import Page
+from twinspace.pages.widgets import check_add_widget, run_tool_command
 from twinspace.people.demo import demo_people
 from twinspace.permissions import Role, Room
 from twinspace.rooms.chat.actions import check_send_message, do_create_chat_room
 from twinspace.rooms.pages.actions import check_add_page
-from twinspace.rooms.pages.models import Page
-from twinspace.rooms.pages.widgets import check_add_widget, run_tool_command
 from twinspace.settings import Settings
 from twinspace.spaces.models import Membership, Space
-from twinspace.tools.registry import load_builtin_tools
+from twinspace.wiring import wire
 
 DEMO_PASSWORD = "demo-pass"
 DEMO_TITLE = "Rivers that connect us"
@@ -130,7 +130,7 @@ async def ensure_demo(
     db: Database, passwords: PasswordService, settings: Settings | None = None
 ) -> bool:
     """Create the demo data unless it exists; returns True when it was created now."""
-    load_builtin_tools()
+    wire()
     async with db.read() as session:
         if await session.scalar(select(User.id).where(User.username == "anne")) is not None:
             return False

@@ -1,10 +1,18 @@
 """Apply Alembic migrations programmatically (``twinspace migrate``), and tell whether a
-database is behind the code's migrations (``twinspace serve`` refuses to start on one)."""
+database is behind the code's migrations (``twinspace serve`` refuses to start on one).
+
+Our revisions live in ``twinspace/migrations/versions``. A plugin that has tables ships its
+own revisions as a separate Alembic branch (``branch_labels``, ``depends_on`` one of ours)
+and names their folder through the ``twinspace.migrations`` entry-point group; every branch
+is applied with ``upgrade heads``."""
 
 from __future__ import annotations
 
 import asyncio
 import enum
+import logging
+import os
+from importlib.metadata import entry_points
 from pathlib import Path
 
 from alembic import command
@@ -15,6 +23,22 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+ENTRY_POINT_GROUP = "twinspace.migrations"
+log = logging.getLogger(__name__)
+
+
+def version_locations() -> list[Path]:
+    """Our versions folder, then each plugin's (an entry point names the folder's path)."""
+    found = [MIGRATIONS_DIR / "versions"]
+    for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        try:
+            folder = Path(entry.load())
+        except Exception:
+            log.exception("could not load the migrations of %s", entry.name)
+            continue
+        if folder.is_dir() and folder not in found:
+            found.append(folder)
+    return found
 
 
 class SchemaState(enum.Enum):
@@ -27,6 +51,9 @@ class SchemaState(enum.Enum):
 def alembic_config(database_url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("path_separator", "os")  # alembic >= 1.16
+    locations = os.pathsep.join(str(p) for p in version_locations()).replace("%", "%%")
+    config.set_main_option("version_locations", locations)
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     return config
 

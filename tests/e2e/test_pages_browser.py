@@ -19,7 +19,7 @@ from tests.e2e.conftest import PHONE, log_in, new_page
 from tests.support import api_login
 from twinspace.accounts.models import User
 from twinspace.db import Database
-from twinspace.rooms.pages.widgets import run_tool_command
+from twinspace.pages.widgets import run_tool_command
 from twinspace.settings import Settings
 
 ACTIVITIES = "/spaces/1/activities"

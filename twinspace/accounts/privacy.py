@@ -1,7 +1,7 @@
 """Personal data held by accounts: the person, their sessions, failed logins."""
 
 from twinspace.accounts import models  # noqa: F401  (the tables declared here)
-from twinspace.privacy.declarations import Component, TableData
+from twinspace.personal_data import Component, TableData
 
 COMPONENT = Component(
     name="accounts",

@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from twinspace.accounts.cookies import SESSION_COOKIE
 from twinspace.accounts.mailer import mail_configured
 from twinspace.accounts.recovery import (
     WeakPassword,
@@ -14,7 +15,6 @@ from twinspace.accounts.recovery import (
     get_reset_user,
 )
 from twinspace.accounts.verification import check_resend_verification, check_verify_email
-from twinspace.accounts.views_common import user_json
 from twinspace.errors import DomainError, Invalid
 from twinspace.i18n import N_, gettext_for
 from twinspace.realtime.handlers import disconnect_sessions
@@ -29,7 +29,7 @@ from twinspace.web.context import (
     runtime,
     translate,
 )
-from twinspace.web.cookies import SESSION_COOKIE
+from twinspace.web.login import user_json
 
 SENT = N_(
     "If an account with this address exists, we have sent it a link to choose a new password. "

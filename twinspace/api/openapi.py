@@ -1,5 +1,5 @@
 """The OpenAPI 3.1 document of ``/api/v1/``, built from the app's own routes and the
-declarations beside their views (``twinspace/api/schema.py``); served at
+declarations beside their views (``twinspace/schema.py``); served at
 ``GET /api/v1/openapi.json``."""
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from twinspace.api.schema import Error, Operation, declare, operation_of
 from twinspace.ids import ID_DIGITS
+from twinspace.schema import Error, Operation, declare, operation_of
 
 API_PREFIX = "/api/v1/"
 REF = "#/components/schemas/{model}"

@@ -6,10 +6,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from twinspace.accounts.views_common import log_in, log_out, set_session_cookie, user_json
-from twinspace.api.answers import Credentials, MeOut, SessionOut
-from twinspace.api.schema import declare
+from twinspace.answers import Credentials, MeOut, SessionOut
+from twinspace.schema import declare
 from twinspace.web.context import check_api_write, check_origin, json_body, require_user
+from twinspace.web.login import log_in, log_out, set_session_cookie, user_json
 
 
 @declare(

@@ -6,18 +6,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from twinspace.api.answers import (
+from twinspace.answers import (
     AllowedOut,
     MembersOut,
     MySpaceOut,
     PermissionsOut,
     SpaceRightsOut,
 )
-from twinspace.api.schema import declare
 from twinspace.errors import Invalid
 from twinspace.i18n import N_
 from twinspace.permissions import Action, Role, Room
 from twinspace.realtime.handlers import evict_user_from_space
+from twinspace.schema import declare
 from twinspace.spaces.actions import do_remove_member
 from twinspace.spaces.context import access_space_room
 from twinspace.spaces.models import Membership, Space

@@ -10,9 +10,7 @@ from starlette.routing import Route
 
 from twinspace.accounts.models import Country, School
 from twinspace.accounts.verification import send_verification
-from twinspace.accounts.views_common import set_session_cookie, user_json
 from twinspace.accounts.views_mail import link_base
-from twinspace.api.schema import declare
 from twinspace.errors import NotFound
 from twinspace.i18n import N_, gettext_for
 from twinspace.label.badges import badges_for_teacher
@@ -31,7 +29,9 @@ from twinspace.network.members import search_members as find_members
 from twinspace.network.registration import check_register
 from twinspace.network.text import page_number
 from twinspace.network.views_register import end_previous_session
+from twinspace.schema import declare
 from twinspace.web.context import check_origin, client_address, json_body, runtime
+from twinspace.web.login import set_session_cookie, user_json
 
 
 @declare(

@@ -7,12 +7,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from twinspace.api.schema import declare
 from twinspace.network import api_schemas as S
 from twinspace.network import approval, projects
 from twinspace.network.guard import api, lang, network_reader, network_writer, path_choice
 from twinspace.network.present import project_views
 from twinspace.permissions import access_nss
+from twinspace.schema import declare
 from twinspace.web.context import json_body, runtime
 
 

@@ -7,8 +7,8 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from twinspace.api.answers import UserOut
-from twinspace.api.schema import Answer, Body, Query
+from twinspace.answers import UserOut
+from twinspace.schema import Answer, Body, Query
 
 Text = str | None
 

@@ -10,7 +10,6 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from twinspace.accounts.models import Country, User
-from twinspace.api.schema import declare
 from twinspace.db import Database
 from twinspace.errors import Conflict, Invalid, NotFound
 from twinspace.i18n import N_
@@ -19,6 +18,7 @@ from twinspace.network.guard import network_reader, network_writer
 from twinspace.network.members import country_name
 from twinspace.network.pagectx import see_other, show
 from twinspace.permissions import access_network, access_site_admin
+from twinspace.schema import declare
 from twinspace.web.context import check_form_write, json_body, locale_of, runtime
 
 CODE_RE = re.compile(r"^[A-Z]{2}$")

@@ -24,12 +24,12 @@ from twinspace.db import UnitOfWork
 from twinspace.errors import Conflict, NotFound
 from twinspace.i18n import N_
 from twinspace.network.models import Project, ProjectKit
+from twinspace.pages import widgets as page_widgets
+from twinspace.pages.registry import get_tool
 from twinspace.permissions import Action, Room
 from twinspace.rooms.pages import actions as page_actions
-from twinspace.rooms.pages import widgets as page_widgets
 from twinspace.settings import Settings
 from twinspace.spaces.context import access_space_room
-from twinspace.tools.registry import get_tool
 
 FIVE_STAGE = "five-stage"
 KIT = "kit"

@@ -10,10 +10,9 @@ from starlette.routing import Route
 from twinspace.errors import DomainError
 from twinspace.i18n import gettext_for
 from twinspace.network.page_templates import check_apply_template, get_templates
+from twinspace.pages.registry import get_tool
 from twinspace.permissions import Action, Room
-from twinspace.rooms.views import shell_context
 from twinspace.spaces.context import access_space_room
-from twinspace.tools.registry import get_tool
 from twinspace.web.context import (
     check_api_write,
     check_form_write,
@@ -23,6 +22,7 @@ from twinspace.web.context import (
     runtime,
     translate,
 )
+from twinspace.web.shell import shell_context
 
 
 async def _page(request: Request, error: str | None = None, status: int = 200) -> Response:

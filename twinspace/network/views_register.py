@@ -12,7 +12,6 @@ from starlette.routing import Route
 from twinspace.accounts.auth import do_end_session
 from twinspace.accounts.models import Country, School
 from twinspace.accounts.verification import send_verification
-from twinspace.accounts.views_common import set_session_cookie
 from twinspace.accounts.views_mail import link_base
 from twinspace.errors import DomainError
 from twinspace.i18n import gettext_for
@@ -29,6 +28,7 @@ from twinspace.web.context import (
     runtime,
     translate,
 )
+from twinspace.web.login import set_session_cookie
 
 
 async def end_previous_session(request: Request) -> None:

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from twinspace.api.schema import Answer, Body, Query
+from twinspace.schema import Answer, Body, Query
 
 
 class PageQuery(Query):

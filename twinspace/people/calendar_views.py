@@ -9,7 +9,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from twinspace.api.schema import declare
 from twinspace.db import utcnow
 from twinspace.errors import DomainError
 from twinspace.people import schemas as S
@@ -24,7 +23,7 @@ from twinspace.people.calendar import (
 )
 from twinspace.people.common import member_access
 from twinspace.permissions import Action, Room
-from twinspace.rooms.views import shell_context
+from twinspace.schema import declare
 from twinspace.web.context import (
     check_api_write,
     check_form_write,
@@ -35,6 +34,7 @@ from twinspace.web.context import (
     runtime,
     translate,
 )
+from twinspace.web.shell import shell_context
 
 
 def _month(request: Request) -> tuple[int, int]:

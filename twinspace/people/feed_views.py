@@ -6,7 +6,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from twinspace.api.schema import declare
 from twinspace.db import UnitOfWork
 from twinspace.errors import Invalid
 from twinspace.i18n import N_, gettext_for
@@ -14,8 +13,9 @@ from twinspace.people import schemas as S
 from twinspace.people.common import member_access
 from twinspace.people.feed import PAGE_SIZE, get_feed
 from twinspace.permissions import Room
-from twinspace.rooms.views import shell_context
+from twinspace.schema import declare
 from twinspace.web.context import get_auth, locale_of, render, runtime
+from twinspace.web.shell import shell_context
 
 
 def _cursor(request: Request, name: str) -> int | None:

@@ -15,8 +15,8 @@ from twinspace.i18n import N_
 from twinspace.notifications.service import notify
 from twinspace.people.models import Invitation
 from twinspace.permissions import Role
-from twinspace.rooms.names import members_room
 from twinspace.spaces.models import Membership, Space
+from twinspace.spaces.names import members_room
 
 SCOPES = ("project", "space")
 INVITABLE_KINDS = (UserKind.TEACHER.value, UserKind.MEMBER.value)

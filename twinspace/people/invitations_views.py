@@ -7,7 +7,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from twinspace.api.schema import declare
 from twinspace.errors import DomainError, NotFound
 from twinspace.i18n import N_
 from twinspace.people import schemas as S
@@ -22,7 +21,7 @@ from twinspace.people.invitations import (
     search_candidates,
 )
 from twinspace.permissions import Action, Room
-from twinspace.rooms.views import shell_context
+from twinspace.schema import declare
 from twinspace.spaces.context import SpaceAccess
 from twinspace.spaces.queries import facts, get_space, get_viewer
 from twinspace.web.context import (
@@ -35,6 +34,7 @@ from twinspace.web.context import (
     runtime,
     translate,
 )
+from twinspace.web.shell import shell_context
 
 
 def _int(value: object) -> int | None:

@@ -15,19 +15,19 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from twinspace.accounts.models import User
-from twinspace.api.schema import declare
 from twinspace.db import UnitOfWork
 from twinspace.errors import Conflict
 from twinspace.i18n import N_, gettext_for
+from twinspace.pages.models import Page, Widget
+from twinspace.pages.registry import get_tool
+from twinspace.pages.widgets import check_add_widget, make_context
 from twinspace.people import schemas as S
 from twinspace.people.common import member_access
 from twinspace.permissions import Action, Room
-from twinspace.rooms.pages.models import Page, Widget
-from twinspace.rooms.pages.widgets import check_add_widget, make_context
+from twinspace.schema import declare
 from twinspace.settings import Settings
 from twinspace.spaces.context import SpaceAccess
 from twinspace.spaces.models import Space
-from twinspace.tools.registry import get_tool
 from twinspace.web.context import (
     check_api_write,
     check_form_write,

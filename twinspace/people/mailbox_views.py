@@ -6,7 +6,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from twinspace.api.schema import declare
 from twinspace.errors import DomainError
 from twinspace.people import schemas as S
 from twinspace.people.common import member_access
@@ -18,7 +17,7 @@ from twinspace.people.mailbox import (
     unread_count,
 )
 from twinspace.permissions import Action, Room, may_write_to
-from twinspace.rooms.views import shell_context
+from twinspace.schema import declare
 from twinspace.spaces.queries import get_members
 from twinspace.web.context import (
     check_api_write,
@@ -30,6 +29,7 @@ from twinspace.web.context import (
     runtime,
     translate,
 )
+from twinspace.web.shell import shell_context
 
 
 def _box(request: Request) -> str:

@@ -1,7 +1,7 @@
 """Personal data held by the TwinSpace's people services."""
 
 from twinspace.people import models  # noqa: F401  (the tables declared here)
-from twinspace.privacy.declarations import Component, TableData
+from twinspace.personal_data import Component, TableData
 
 COMPONENT = Component(
     name="people",

@@ -8,7 +8,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from twinspace.api.schema import declare
 from twinspace.errors import DomainError, Invalid, NotFound, Unauthorized
 from twinspace.files import StoredFile, check_quota, do_store, file_response
 from twinspace.i18n import N_
@@ -29,7 +28,7 @@ from twinspace.people.profiles import (
     wall_json,
 )
 from twinspace.permissions import Action, Room
-from twinspace.rooms.views import shell_context
+from twinspace.schema import declare
 from twinspace.uploads import receive_upload
 from twinspace.web.context import (
     check_api_write,
@@ -42,6 +41,7 @@ from twinspace.web.context import (
     runtime,
     translate,
 )
+from twinspace.web.shell import shell_context
 
 
 async def profile_page(request: Request) -> Response:

@@ -20,8 +20,8 @@ from twinspace.errors import Invalid, NotFound
 from twinspace.events import record_event
 from twinspace.i18n import N_
 from twinspace.permissions import PUPIL_ROLES, Role
-from twinspace.rooms.names import members_room
 from twinspace.spaces.models import Membership
+from twinspace.spaces.names import members_room
 
 MAX_AT_ONCE = 100
 NAME_MAX = 60

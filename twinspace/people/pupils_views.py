@@ -10,7 +10,6 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from twinspace.accounts.models import User
-from twinspace.api.schema import declare
 from twinspace.db import UnitOfWork
 from twinspace.errors import Conflict, DomainError
 from twinspace.i18n import N_
@@ -27,7 +26,7 @@ from twinspace.people.pupils import (
 )
 from twinspace.permissions import Action, Room
 from twinspace.realtime.handlers import disconnect_sessions
-from twinspace.rooms.views import shell_context
+from twinspace.schema import declare
 from twinspace.web.context import (
     check_api_write,
     check_form_write,
@@ -37,6 +36,7 @@ from twinspace.web.context import (
     runtime,
     translate,
 )
+from twinspace.web.shell import shell_context
 
 USERNAME_RACE_TRIES = 3
 

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from twinspace.api.schema import Answer, Body, Query
+from twinspace.schema import Answer, Body, Query
 
 
 class PupilNames(Body):

@@ -9,7 +9,7 @@ from sqlalchemy import String, Table, cast, delete, or_, select, update
 from twinspace.db import Base, UnitOfWork
 from twinspace.errors import Invalid
 from twinspace.i18n import N_
-from twinspace.privacy.declarations import TableData
+from twinspace.personal_data import TableData
 from twinspace.privacy.former import FORMER_NAME, former_member_id
 from twinspace.privacy.registry import declarations_by_table
 from twinspace.privacy.scrub import scrub

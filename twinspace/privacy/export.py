@@ -17,7 +17,7 @@ from twinspace.accounts.models import User
 from twinspace.db import Base
 from twinspace.errors import NotFound
 from twinspace.i18n import N_
-from twinspace.privacy.declarations import TableData
+from twinspace.personal_data import TableData
 from twinspace.privacy.registry import components
 from twinspace.storage import Storage
 

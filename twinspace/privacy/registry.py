@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import cache
 from importlib.metadata import entry_points
 
-from twinspace.privacy.declarations import Component, TableData
+from twinspace.personal_data import Component, TableData
 
 GROUP = "twinspace.privacy"
 

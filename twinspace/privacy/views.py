@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from twinspace.accounts.cookies import SESSION_COOKIE
 from twinspace.accounts.models import User
 from twinspace.errors import Invalid, NotFound
 from twinspace.i18n import N_
@@ -28,7 +29,6 @@ from twinspace.web.context import (
     require_user,
     runtime,
 )
-from twinspace.web.cookies import SESSION_COOKIE
 
 
 async def roles_over_pupil(session: AsyncSession, actor_id: int, subject_id: int) -> set[str]:

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, TypeAdapter
 
+from twinspace.realtime import protocol_schemas as meeting
 from twinspace.realtime.protocol_schemas import (
     Catchup,
     CaughtUp,
@@ -48,7 +49,6 @@ from twinspace.realtime.protocol_schemas import (
     WikiSynced,
     WikiUpdate,
 )
-from twinspace.rooms.meeting import protocol as meeting
 
 REF = "#/components/schemas/{model}"
 SCHEMA_FORMAT = "application/schema+json;version=draft-2020-12"

@@ -6,17 +6,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from twinspace.api.schema import declare
 from twinspace.db import UnitOfWork
 from twinspace.i18n import gettext_for
 from twinspace.label.badges import badges_for_spaces
 from twinspace.network.projects import get_space_subjects
 from twinspace.network.vocab import SUBJECTS
+from twinspace.pages.host import page_facts
 from twinspace.people.home import home_extras
 from twinspace.permissions import Action, Role, Room
 from twinspace.rooms import schemas as S
-from twinspace.rooms.pages.actions import get_pages, page_facts
-from twinspace.spaces.context import SpaceAccess, access_space_room
+from twinspace.rooms.pages.actions import get_pages
+from twinspace.schema import declare
+from twinspace.spaces.context import access_space_room
 from twinspace.spaces.publication import do_publish_home, get_gallery, home_report
 from twinspace.spaces.queries import get_members
 from twinspace.web.context import (
@@ -28,17 +29,9 @@ from twinspace.web.context import (
     render,
     runtime,
 )
+from twinspace.web.shell import shell_context
 
 PUPIL_ROLES = {Role.PUPIL.value, Role.PUPIL_ADMIN.value}
-
-
-def shell_context(access: SpaceAccess, current: Room) -> dict[str, object]:
-    return {
-        "space": access.space,
-        "access": access,
-        "role": access.viewer.role.value,
-        "current": current.value,
-    }
 
 
 async def home(request: Request) -> Response:

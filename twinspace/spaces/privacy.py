@@ -1,7 +1,7 @@
 """The TwinSpaces and the event log every live update is replayed from."""
 
 from twinspace import events, files  # noqa: F401  (the tables declared here)
-from twinspace.privacy.declarations import Component, TableData
+from twinspace.personal_data import Component, TableData
 from twinspace.spaces import models  # noqa: F401
 
 COMPONENT = Component(

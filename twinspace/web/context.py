@@ -13,14 +13,14 @@ from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from twinspace.accounts.auth import get_session_user
+from twinspace.accounts.cookies import SESSION_COOKIE
 from twinspace.accounts.models import AuthSession, User
-from twinspace.api.schema import check_body, check_numbers
 from twinspace.errors import Forbidden, Invalid, Unauthorized
 from twinspace.i18n import N_, gettext_for, translations
 from twinspace.i18n.formatting import current_reader, set_reader
 from twinspace.notifications.service import unread_count
 from twinspace.runtime import Runtime
-from twinspace.web.cookies import SESSION_COOKIE
+from twinspace.schema import check_body, check_numbers
 from twinspace.web.csrf import mask_token, token_matches
 
 JSON_BODY_MAX = 256 * 1024  # a blog post of 100,000 characters fits

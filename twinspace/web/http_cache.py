@@ -15,7 +15,7 @@ from http.cookies import SimpleCookie
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from twinspace.web.cookies import SESSION_COOKIE
+from twinspace.accounts.cookies import SESSION_COOKIE
 
 NO_STORE = "no-store"
 PUBLIC_REVALIDATE = "no-cache"

@@ -10,9 +10,9 @@ from urllib.parse import parse_qs
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from twinspace.accounts.cookies import LANG_COOKIE, ZONE_COOKIE
 from twinspace.i18n import LOCALES, negotiate
 from twinspace.i18n.formatting import start_reader
-from twinspace.web.cookies import LANG_COOKIE, ZONE_COOKIE
 
 
 class RequestContextMiddleware:

@@ -9,7 +9,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from twinspace.accounts.views_common import log_in, log_out, set_session_cookie
 from twinspace.accounts.zones import check_set_time_zone, do_detect_time_zone
 from twinspace.errors import DomainError
 from twinspace.spaces.models import Space
@@ -22,6 +21,7 @@ from twinspace.web.context import (
     runtime,
     translate,
 )
+from twinspace.web.login import log_in, log_out, set_session_cookie
 
 
 def safe_next(target: str | None) -> str:

@@ -15,9 +15,9 @@ from twinspace.rooms.chat.admin import check_create_room, check_retention_days, 
 from twinspace.rooms.chat.dispatch import run_chat_command
 from twinspace.rooms.chat.models import ChatRoom
 from twinspace.rooms.chat.sockets import recheck_room_audience
-from twinspace.rooms.views import shell_context
 from twinspace.spaces.context import access_space_room
 from twinspace.web.context import check_form_write, get_auth, render, runtime, translate
+from twinspace.web.shell import shell_context
 
 
 def _page_url(space_id: int) -> str:

@@ -6,7 +6,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from twinspace.api.schema import INT_MAX, declare
 from twinspace.db import utcnow
 from twinspace.errors import Invalid
 from twinspace.i18n import N_
@@ -23,7 +22,7 @@ from twinspace.rooms.chat.queue import (
     get_words,
     log_as_csv,
 )
-from twinspace.rooms.views import shell_context
+from twinspace.schema import INT_MAX, declare
 from twinspace.spaces.context import access_space_room
 from twinspace.web.context import (
     check_api_write,
@@ -33,6 +32,7 @@ from twinspace.web.context import (
     render,
     runtime,
 )
+from twinspace.web.shell import shell_context
 
 LOG_PAGE = 100
 

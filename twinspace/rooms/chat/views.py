@@ -10,7 +10,6 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from twinspace.accounts.models import User
-from twinspace.api.schema import INT_MAX, declare
 from twinspace.errors import DomainError, Invalid, NotFound
 from twinspace.i18n import N_
 from twinspace.permissions import Action, Room, access_chat_room
@@ -24,9 +23,9 @@ from twinspace.rooms.chat.context import get_chat_room_facts
 from twinspace.rooms.chat.dispatch import run_chat_command
 from twinspace.rooms.chat.models import ChatRoom
 from twinspace.rooms.chat.sockets import recheck_room_audience
-from twinspace.rooms.names import chat_room_name
-from twinspace.rooms.views import shell_context
+from twinspace.schema import INT_MAX, declare
 from twinspace.spaces.context import SpaceAccess, access_space_room
+from twinspace.spaces.names import chat_room_name
 from twinspace.web.context import (
     check_api_write,
     check_form_write,
@@ -35,6 +34,7 @@ from twinspace.web.context import (
     render,
     runtime,
 )
+from twinspace.web.shell import shell_context
 
 HISTORY_PAGE = 50
 

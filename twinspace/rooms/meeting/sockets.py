@@ -19,11 +19,13 @@ from twinspace.permissions import (
     may_invite_to_meeting,
     may_moderate_participant,
 )
+from twinspace.realtime.dispatch import SocketFeature, register_feature
 from twinspace.realtime.limits import TokenBuckets
 from twinspace.rooms.meeting import actions, context
 from twinspace.rooms.meeting.context import MeetingContext, load_meeting
 from twinspace.rooms.meeting.servers import ice_servers_for
 from twinspace.runtime import Runtime
+from twinspace.spaces.names import RoomRef
 
 SIGNAL_KINDS = ("offer", "answer", "ice")
 SDP_MAX = 30_000  # characters of one session description
@@ -317,3 +319,24 @@ async def forget_sockets(rt: Runtime, uow: UnitOfWork, sid_pattern: str):
             await broadcast(rt, None, space_id, key)
 
     return tell
+
+
+async def _left(rt: Runtime, sid: str, refs: list[RoomRef] | None) -> None:
+    """Disconnect (``None``): out of every meeting. Rooms of a TwinSpace left (the member was
+    removed from it): out of its meetings the member may no longer see."""
+    if refs is None:
+        await on_socket_gone(rt, sid)
+        return
+    for space_id in {ref.space_id for ref in refs}:
+        await recheck_socket(rt, sid, space_id)
+
+
+def register() -> None:
+    register_feature(
+        SocketFeature(
+            name="meeting",
+            socket_events=register_meeting_sockets,
+            left=_left,
+            sockets_gone=forget_sockets,
+        )
+    )

@@ -22,9 +22,9 @@ from twinspace.permissions import (
 from twinspace.rooms.meeting import actions, context
 from twinspace.rooms.meeting.servers import external_url
 from twinspace.rooms.meeting.sockets import broadcast, take_out
-from twinspace.rooms.views import shell_context
 from twinspace.spaces.context import access_space_room
 from twinspace.web.context import check_form_write, get_auth, render, runtime
+from twinspace.web.shell import shell_context
 
 
 def _key(request: Request) -> str:

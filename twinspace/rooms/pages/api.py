@@ -6,18 +6,19 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from twinspace.api.schema import declare
 from twinspace.db import UnitOfWork
 from twinspace.errors import NotFound
 from twinspace.i18n import N_, gettext_for
+from twinspace.pages.host import page_facts
+from twinspace.pages.models import Page
+from twinspace.pages.registry import all_tools, get_tool
+from twinspace.pages.widgets import get_widgets, widget_json
 from twinspace.permissions import Action, access_page, access_room
 from twinspace.rooms import schemas as S
 from twinspace.rooms.pages import actions, service
-from twinspace.rooms.pages.models import Page
-from twinspace.rooms.pages.widgets import get_widgets, widget_json
+from twinspace.schema import declare
 from twinspace.spaces.models import Space
 from twinspace.spaces.queries import facts, get_viewer
-from twinspace.tools.registry import all_tools, get_tool
 from twinspace.web.context import (
     check_api_write,
     check_origin,
@@ -71,7 +72,7 @@ async def list_pages(request: Request) -> JSONResponse:
         visible = []
         for page in pages:
             try:
-                access_page(viewer, facts(space), actions.page_facts(page), Action.READ)
+                access_page(viewer, facts(space), page_facts(page), Action.READ)
             except NotFound:
                 continue
             visible.append(actions.page_json(page))
@@ -90,7 +91,7 @@ async def show_page(request: Request) -> JSONResponse:
             raise NotFound(N_("No such page."))
         page = await actions.get_page(session, space_id, page_id)
         viewer = await get_viewer(session, auth.user, space_id)
-        access_page(viewer, facts(space), actions.page_facts(page), Action.READ)
+        access_page(viewer, facts(space), page_facts(page), Action.READ)
         items = await get_widgets(UnitOfWork(session), page)
     return JSONResponse(
         {

@@ -13,15 +13,16 @@ from twinspace.accounts.models import User
 from twinspace.db import UnitOfWork
 from twinspace.errors import DomainError, Invalid, NotFound
 from twinspace.i18n import N_, gettext_for
+from twinspace.pages.host import make_context, page_facts
+from twinspace.pages.models import Page, Widget
+from twinspace.pages.registry import all_tools, get_tool
+from twinspace.pages.widgets import get_widgets
 from twinspace.permissions import Action, Room, access_page, access_room, permissions_for
 from twinspace.rooms.pages import actions, service
 from twinspace.rooms.pages.api import after_visibility_change
-from twinspace.rooms.pages.models import Page, Widget
-from twinspace.rooms.pages.widgets import get_widgets, make_context
 from twinspace.spaces.context import SpaceAccess
 from twinspace.spaces.models import Space
 from twinspace.spaces.queries import facts, get_viewer
-from twinspace.tools.registry import all_tools, get_tool
 from twinspace.web.context import check_form_write, get_auth, locale_of, render, runtime, translate
 
 ROOM_PATHS = {"activities": Room.ACTIVITIES, "teachers": Room.TEACHERS, "pupils": Room.PUPILS}
@@ -31,7 +32,7 @@ def _visible(viewer, space: Space, pages: list[Page]) -> list[Page]:
     shown = []
     for page in pages:
         try:
-            access_page(viewer, facts(space), actions.page_facts(page), Action.READ)
+            access_page(viewer, facts(space), page_facts(page), Action.READ)
         except DomainError:
             continue
         shown.append(page)
@@ -58,7 +59,7 @@ async def _render_room(
         page = None
         if page_id is not None:
             page = await actions.get_page(session, space_id, page_id)
-            access_page(viewer, facts(space), actions.page_facts(page), Action.READ)
+            access_page(viewer, facts(space), page_facts(page), Action.READ)
             room = Room(page.room)
         pages = _visible(viewer, space, await actions.get_pages(session, space_id, room))
         if not pages and page is None:
@@ -246,7 +247,7 @@ async def confirm_page_action(request: Request) -> Response:
         access_page(
             viewer,
             facts(space),
-            actions.page_facts(page),
+            page_facts(page),
             Action.PUBLISH if what == "publish" else Action.MANAGE_PAGES,
         )
     perms = permissions_for(viewer.role, facts(space), home_public=space.home_public)

@@ -17,9 +17,9 @@ from twinspace.errors import Invalid
 from twinspace.files import do_forget
 from twinspace.i18n import N_
 from twinspace.i18n.formatting import filesize
+from twinspace.pages.base import WidgetContext, payload_id
 from twinspace.permissions import TEACHER_ROLES, Action, Role, Viewer
 from twinspace.storage import LocalStorage
-from twinspace.tools.base import WidgetContext, payload_id
 from twinspace.tools.files.models import FILE_NAME_MAX, FOLDER_NAME_MAX, LibraryFile, LibraryFolder
 from twinspace.tools.files.sniff import type_of
 

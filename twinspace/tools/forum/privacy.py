@@ -1,6 +1,6 @@
 """Personal data held by the Forum."""
 
-from twinspace.privacy.declarations import Component, TableData
+from twinspace.personal_data import Component, TableData
 from twinspace.tools.forum import models  # noqa: F401  (the tables declared here)
 
 COMPONENT = Component(

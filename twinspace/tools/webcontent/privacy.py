@@ -1,6 +1,6 @@
 """Personal data held by Web content."""
 
-from twinspace.privacy.declarations import Component, TableData
+from twinspace.personal_data import Component, TableData
 from twinspace.tools.webcontent import models  # noqa: F401  (the tables declared here)
 
 COMPONENT = Component(

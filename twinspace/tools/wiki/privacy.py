@@ -1,6 +1,6 @@
 """Personal data held by the Wiki."""
 
-from twinspace.privacy.declarations import Component, TableData
+from twinspace.personal_data import Component, TableData
 from twinspace.tools.wiki import models  # noqa: F401  (the tables declared here)
 
 COMPONENT = Component(

@@ -8,7 +8,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from twinspace.api.schema import declare
 from twinspace.errors import Invalid
 from twinspace.i18n import N_, gettext_for
 from twinspace.notifications import schemas as S
@@ -21,6 +20,7 @@ from twinspace.notifications.service import (
     notification_text,
     unread_count,
 )
+from twinspace.schema import declare
 from twinspace.web.context import (
     check_api_write,
     check_form_write,

@@ -1,12 +1,14 @@
-"""The registered tools. Built-ins register at import; third-party packages through the
-``twinspace.tools`` entry-point group (each entry point names a Tool instance)."""
+"""The registered tools. Built-in and third-party tools alike register through the
+``twinspace.tools`` entry-point group (each entry point names a Tool instance; the built-ins'
+are in this project's pyproject.toml), so this module imports no tool."""
 
 from __future__ import annotations
 
 import logging
 from importlib.metadata import entry_points
 
-from twinspace.tools.base import Tool
+from twinspace.i18n import add_catalogue_dir
+from twinspace.pages.base import Tool
 
 log = logging.getLogger(__name__)
 ENTRY_POINT_GROUP = "twinspace.tools"
@@ -24,6 +26,9 @@ def register(tool: Tool) -> Tool:
     if tool.kind in _TOOLS and _TOOLS[tool.kind] is not tool:
         raise ToolAlreadyRegistered(f"a tool of kind {tool.kind!r} is already registered")
     _TOOLS[tool.kind] = tool
+    locales = getattr(tool, "locales", None)  # a plugin's own catalogues (fr, en)
+    if locales is not None:
+        add_catalogue_dir(locales)
     return tool
 
 
@@ -52,12 +57,12 @@ def all_tools() -> list[Tool]:
 
 
 def load_builtin_tools() -> None:
-    """Import the built-in tool packages (each registers itself) and the entry points."""
-    import twinspace.tools.blog.tool  # noqa: F401
-    import twinspace.tools.files.tool  # noqa: F401
-    import twinspace.tools.forum.tool  # noqa: F401
-    import twinspace.tools.gallery.tool  # noqa: F401
-    import twinspace.tools.webcontent.tool  # noqa: F401
-    import twinspace.tools.wiki.tool  # noqa: F401
-
+    """Load every tool of the ``twinspace.tools`` entry points, built-in ones included (the
+    name is kept from when built-ins were imported here)."""
     load_entry_points()
+    if not _TOOLS:
+        log.error(
+            "no tool is registered: is TwinSpace installed (pip install -e .) so that its "
+            "%s entry points exist?",
+            ENTRY_POINT_GROUP,
+        )

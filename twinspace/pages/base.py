@@ -19,6 +19,7 @@ from twinspace.db import Database, UnitOfWork
 from twinspace.errors import Invalid
 from twinspace.events import record_event
 from twinspace.i18n import N_
+from twinspace.pages.models import Page, Widget
 from twinspace.permissions import (
     PUPIL_ROLES,
     Action,
@@ -28,7 +29,6 @@ from twinspace.permissions import (
     Viewer,
     allowed,
 )
-from twinspace.rooms.pages.models import Page, Widget
 from twinspace.settings import Settings
 from twinspace.spaces.models import Membership, Space
 from twinspace.storage import LocalStorage
@@ -198,6 +198,7 @@ class BaseTool:
     description: str = ""
     commands: Mapping[str, ToolCommand] = {}
     templates: Path | None = None
+    locales: Path | None = None  # own catalogues: <locales>/<fr|en>/LC_MESSAGES/messages.po
 
     async def render(self, ctx: WidgetContext) -> Markup:
         raise NotImplementedError  # every tool renders itself

@@ -1,7 +1,7 @@
 """Personal data held by pages and their applications' frames."""
 
-from twinspace.privacy.declarations import Component, TableData
-from twinspace.rooms.pages import models  # noqa: F401  (the tables declared here)
+from twinspace.pages import models  # noqa: F401  (the tables declared here)
+from twinspace.personal_data import Component, TableData
 
 COMPONENT = Component(
     name="pages",

@@ -9,18 +9,17 @@ from typing import Any
 
 from sqlalchemy import select
 
-from twinspace.accounts.models import School, User
-from twinspace.db import UnitOfWork, utcnow
+from twinspace.accounts.models import User
+from twinspace.db import UnitOfWork
 from twinspace.errors import Invalid, NotFound
 from twinspace.i18n import N_
+from twinspace.pages.base import Tool
+from twinspace.pages.host import load_widget, make_context
+from twinspace.pages.models import Page, Widget
+from twinspace.pages.registry import get_tool
 from twinspace.permissions import Action, Role, access_page
-from twinspace.rooms.pages.actions import get_page, page_facts
-from twinspace.rooms.pages.models import Page, Widget
 from twinspace.settings import Settings
 from twinspace.spaces.models import Membership, Space
-from twinspace.spaces.queries import facts, get_viewer
-from twinspace.tools.base import Tool, WidgetContext
-from twinspace.tools.registry import get_tool
 
 
 def widget_json(widget: Widget, tool: Tool | None) -> dict[str, object]:
@@ -30,55 +29,6 @@ def widget_json(widget: Widget, tool: Tool | None) -> dict[str, object]:
         "position": widget.position,
         "label": tool.label if tool else widget.kind,
     }
-
-
-async def make_context(
-    uow: UnitOfWork,
-    user: User | None,
-    space: Space,
-    page: Page,
-    widget: Widget,
-    settings: Settings,
-    *,
-    gettext: Callable[[str], str] = lambda s: s,
-    csrf_token: str = "",
-    render_template: Callable[..., str] | None = None,
-) -> WidgetContext:
-    viewer = await get_viewer(uow.session, user, space.id)
-    schools = await uow.session.execute(
-        select(School.id, School.name)
-        .join(User, User.school_id == School.id)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.space_id == space.id)
-    )
-    initials = {
-        school_id: f"{name.strip()[:1].upper()}." for school_id, name in schools if name.strip()
-    }
-    return WidgetContext(
-        uow=uow,
-        space=space,
-        space_facts=facts(space),
-        page=page,
-        page_facts=page_facts(page),
-        widget=widget,
-        viewer=viewer,
-        user=user,
-        settings=settings,
-        now=utcnow(),
-        gettext=gettext,
-        csrf_token=csrf_token,
-        render_template=render_template,
-        school_initials=initials,
-    )
-
-
-async def load_widget(uow: UnitOfWork, space_id: int, widget_id: int) -> tuple[Space, Page, Widget]:
-    widget = await uow.session.get(Widget, widget_id)
-    page = await uow.session.get(Page, widget.page_id) if widget else None
-    space = await uow.session.get(Space, space_id)
-    if widget is None or page is None or space is None or page.space_id != space_id:
-        raise NotFound(N_("No such application."))
-    return space, page, widget
 
 
 async def run_tool_command(
@@ -259,4 +209,4 @@ async def visible_page_events(
     ]
 
 
-__all__ = ["get_page", "publication_report", "visible_page_events"]
+__all__ = ["publication_report", "visible_page_events"]

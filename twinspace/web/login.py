@@ -6,10 +6,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from twinspace.accounts.auth import LoggedIn, check_login, do_end_session
+from twinspace.accounts.cookies import SESSION_COOKIE
 from twinspace.accounts.models import User
 from twinspace.realtime.handlers import disconnect_sessions
 from twinspace.web.context import client_address, get_auth, runtime
-from twinspace.web.cookies import SESSION_COOKIE
 
 
 def user_json(user: User) -> dict[str, object]:

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from twinspace.api.schema import Answer, Body
+from twinspace.schema import Answer, Body
 
 
 class UserOut(Answer):
