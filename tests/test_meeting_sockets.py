@@ -225,3 +225,19 @@ async def test_a_member_removed_from_the_twinspace_leaves_its_meeting(
     assert (await asyncio.wait_for(tom_closed.get(), 10))["reason"] == "removed"
     status = await anne.call("meeting:watch", SPACE)
     assert tom_sid not in {p["sid"] for p in status["participants"]}
+
+
+async def test_a_teacher_turned_visitor_leaves_the_teachers_meeting(
+    server: RunningServer, login, connect_as
+) -> None:
+    anne, tina = await connect_as("anne"), await connect_as("tina")
+    tina_closed = record(tina, "meeting:closed")["meeting:closed"]
+    await anne.call("meeting:start", TEACHERS)
+    await joined(anne, TEACHERS)
+    await joined(tina, TEACHERS)
+    admin = await login("anne")
+    tina_id = await user_id(server, "tina")
+    changed = await admin.patch(f"/api/v1/spaces/1/members/{tina_id}", json={"role": "visitor"})
+    assert changed.status_code == 200, changed.text
+    assert (await asyncio.wait_for(tina_closed.get(), 10))["reason"] == "removed"
+    assert (await tina.call("meeting:watch", TEACHERS))["error"] == "not_found"
