@@ -81,3 +81,11 @@ class LiveClient:
 
 def session_token(client: httpx.AsyncClient) -> str:
     return client.cookies["ts_session"]
+
+
+def starlette_app(asgi: Any) -> Any:
+    """The Starlette app inside the ASGI stack (security headers → Socket.IO → middlewares)."""
+    app = asgi
+    while not hasattr(app, "routes"):
+        app = getattr(app, "other_asgi_app", None) or app.app
+    return app

@@ -79,7 +79,7 @@ async def test_flooding_is_rate_limited_without_slowing_others(
     server: RunningServer, connect_as
 ) -> None:
     flooder = await connect_as("tom")
-    calm = await connect_as("lea")
+    calm = await connect_as("anne")  # a teacher: #general is supervised for pupils
     await calm.call("join", {"room": GENERAL})
     acks = await asyncio.gather(
         *[flooder.call("catchup", {"room": GENERAL, "after": 0}) for _ in range(40)]
@@ -95,7 +95,7 @@ async def test_oversized_socket_packet_drops_only_that_connection(
 ) -> None:
     before = await _counts(server)
     big = await connect_as("tom")
-    other = await connect_as("lea")
+    other = await connect_as("anne")  # a teacher: #general is supervised for pupils
     await big.sio.emit("chat:send", {"room": GENERAL, "text": "x" * (400 * 1024)})
     await asyncio.wait_for(big.disconnected.wait(), 10)
     assert await _counts(server) == before

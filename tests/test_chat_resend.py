@@ -23,6 +23,7 @@ async def count_messages(database_url: str, text: str) -> int:
 
 async def test_sending_again_with_the_same_client_id_stores_once(connect_as, settings) -> None:
     anne = await connect_as("anne")
+    assert (await anne.call("join", {"room": GENERAL}))["ok"]  # supervised: a teacher is here
     lea = await connect_as("lea")
     assert (await lea.call("join", {"room": GENERAL}))["ok"]
     payload = {"room": GENERAL, "text": "only once", "client_id": "c-1"}

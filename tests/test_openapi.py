@@ -6,6 +6,7 @@ from __future__ import annotations
 import httpx
 
 from tests.conftest import RunningServer
+from tests.support import starlette_app
 from twinspace.api.openapi import api_operations, build_openapi, undeclared
 from twinspace.schema import Ok, declare, operation_of
 
@@ -13,10 +14,7 @@ OPENAPI = "/api/v1/openapi.json"
 
 
 def _routes(server: RunningServer):
-    app = server.server.config.app.other_asgi_app  # socketio.ASGIApp → middlewares → Starlette
-    while not hasattr(app, "routes"):
-        app = app.app
-    return app.routes
+    return starlette_app(server.server.config.app).routes
 
 
 async def test_every_api_route_is_declared_and_documented(server: RunningServer) -> None:

@@ -13,6 +13,14 @@ from tests.conftest import RunningServer
 from tests.people_support import snapshot, user_id
 from tests.support import api_login
 from twinspace.accounts.models import User
+from twinspace.people.passphrases import (
+    LANGUAGES,
+    estimate_bits,
+    generate_password,
+    generated_bits,
+    strength_of,
+    word_list,
+)
 from twinspace.spaces.models import Membership
 
 
@@ -26,7 +34,10 @@ async def test_teacher_creates_pupils_and_they_log_in(server: RunningServer, log
     assert [p["name"] for p in pupils] == ["Zoé Martin", "Hugo", "Léna"]
     for p in pupils:
         assert re.fullmatch(r"[a-z0-9]+\.[0-9]{3,5}", p["username"]), p["username"]
-        assert re.fullmatch(r"[a-z]+[0-9]{2}[a-z]+", p["password"]), p["password"]
+        # three words of the English list and two digits, e.g. "tiger-apple-cloud-42"
+        *words, number = p["password"].split("-")
+        assert len(words) == 3 and set(words) <= set(word_list("en")), p["password"]
+        assert re.fullmatch(r"[1-9][0-9]", number) and p["strength"] == "strong"
     assert pupils[0]["username"].startswith("zoe.")
     async with server.runtime.db.read() as session:
         rows = list(
@@ -59,6 +70,26 @@ async def test_slips_page_prints_usernames_and_passwords(server: RunningServer, 
     assert len(usernames) == len(passwords) == 2
     ben = await api_login(server.url, usernames[1], passwords[1])
     await ben.aclose()
+    assert page.text.count('class="slip__strength') == 2 and "strong" in page.text
+    french = await anne.post(
+        "/spaces/1/pupil-accounts?lang=fr",
+        data={"names": "Chloé", "csrf_token": anne.headers["X-CSRF-Token"]},
+    )
+    [mot] = re.findall(r'class="slip__password">([^<]+)<', french.text)
+    assert set(mot.split("-")[:3]) <= set(word_list("fr")), mot
+
+
+def test_generated_passwords_carry_at_least_28_bits() -> None:
+    for lang in LANGUAGES:
+        words = word_list(lang)
+        assert len(words) >= 256 and all(re.fullmatch(r"[a-z]{2,8}", w) for w in words)
+        assert generated_bits(lang) >= 28
+        made = {generate_password(lang) for _ in range(200)}
+        assert len(made) == 200  # no repeats in 200 draws
+    assert strength_of(estimate_bits("soleil")) == "weak"
+    assert strength_of(estimate_bits("aaaaaaa")) == "weak"
+    assert strength_of(estimate_bits("K7#p!x2Q")) == "strong"
+    assert strength_of(estimate_bits("trmpq")) == "fair"
 
 
 async def test_reset_and_chosen_password(server: RunningServer, login) -> None:
@@ -74,6 +105,7 @@ async def test_reset_and_chosen_password(server: RunningServer, login) -> None:
     await again.aclose()
     chosen = await anne.post(f"/api/v1/spaces/1/pupils/{lea}/password", json={"password": "soleil"})
     assert chosen.json()["pupil"]["password"] == "soleil"
+    assert chosen.json()["pupil"]["strength"] == "weak"  # a word of our lists: shown as weak
     await (await api_login(server.url, "lea", "soleil")).aclose()
 
 

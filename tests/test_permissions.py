@@ -257,6 +257,8 @@ async def test_socket_access_cells(
         )
         caught = await client.call("catchup", {"room": name, "after": 0})
         assert _outcome(caught) == _outcome(join), (room, caught)
+    supervisor = await connect_as("anne")  # rooms pupils enter are supervised: a teacher is here
+    assert (await supervisor.call("join", {"room": SOCKET_ROOMS[Room.CHAT]}))["ok"]
     sent = await client.call(
         "chat:send", {"room": SOCKET_ROOMS[Room.CHAT], "text": f"hello from {who}"}
     )

@@ -131,6 +131,8 @@ async def test_export_then_erase_a_pupil_and_a_teacher(
 ) -> None:
     stored_before = await jonas_uploads_a_photo(server)
     assert stored_before
+    teacher = await connect_as("anne")  # #general is supervised: a teacher is in the room
+    assert (await teacher.call("join", {"room": "space:1:chat:general"}))["ok"]
     lea_socket = await connect_as("lea")
     assert (await lea_socket.call("join", {"room": "space:1:chat:general"}))["ok"]
     sent = await lea_socket.call("chat:send", {"room": "space:1:chat:general", "text": "Bonjour!"})

@@ -24,8 +24,8 @@ async def test_message_sent_through_a_reaches_client_of_b(redis_url: str, spawn_
         got = await lea.wait_for(lambda e: e["id"] == ack["id"])
         assert got["data"]["text"] == "from process A" and got["type"] == "chat.message"
 
+        await anne.call("join", {"room": GENERAL})  # #general is supervised: a teacher is here
         back = await lea.call("chat:send", {"room": GENERAL, "text": "from process B"})
-        await anne.call("join", {"room": GENERAL})
         caught = await anne.call("catchup", {"room": GENERAL, "after": ack["id"]})
         assert [e["data"]["text"] for e in caught["events"]] == ["from process B"]
         assert caught["events"][0]["id"] == back["id"] == ack["id"] + 1

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.conftest import RunningServer
+from tests.support import starlette_app
 from twinspace import __version__
 from twinspace.api.openapi import build_openapi
 from twinspace.realtime import protocol_schemas as protocol
@@ -42,7 +43,7 @@ def _resolve(document: dict[str, Any], ref: str) -> Any:
 
 
 def test_every_reference_of_both_documents_resolves(server: RunningServer) -> None:
-    routes = server.server.config.app.other_asgi_app.app.routes
+    routes = starlette_app(server.server.config.app).routes
     for document in (build_asyncapi("0"), build_openapi(routes, "0")):
         refs = _refs(document)
         assert refs

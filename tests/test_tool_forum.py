@@ -83,7 +83,11 @@ async def test_topics_replies_and_moderation_live(server: RunningServer, login, 
 
     top = await _reply_id(lea, widget_id, topic_id, "Fish!")
     reply = (await _event(watcher, "forum.reply_created"))["reply"]
-    assert reply["id"] == top and reply["text"] == "Fish!" and reply["author"]["name"] == "Léa C."
+    assert (
+        reply["id"] == top
+        and reply["text"] == "Fish!"
+        and reply["author"]["name"] == "A pupil of Collège Victor Hugo, France"
+    )
     assert reply["parent_reply_id"] is None
     answer = await _reply_id(tom, widget_id, topic_id, "Which fish?", parent=top)
     envelope = await watcher.wait_for(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -43,6 +44,7 @@ from twinspace.network import views_projects as network_projects
 from twinspace.network.lifecycle import run_project_lifecycle
 from twinspace.pages.registry import all_tools, load_builtin_tools
 from twinspace.people.routes import routes as people_routes
+from twinspace.permissions import refusal_for_reader
 from twinspace.privacy import views as privacy_views
 from twinspace.realtime import nodes
 from twinspace.realtime.handlers import disconnect_sessions, register_handlers
@@ -66,7 +68,7 @@ from twinspace.web import notifications as notifications_views
 from twinspace.web.assets import Assets, CachedStaticFiles
 from twinspace.web.context import render, translate
 from twinspace.web.http_cache import HttpCacheMiddleware
-from twinspace.web.middleware import RequestContextMiddleware
+from twinspace.web.middleware import RequestContextMiddleware, SecurityHeadersMiddleware
 from twinspace.wiring import wire
 
 log = logging.getLogger(__name__)
@@ -92,13 +94,19 @@ def _is_api(request: Request) -> bool:
 
 async def domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
+    if not getattr(request.state, "explains_refusals", False):
+        exc = refusal_for_reader(exc, request.method)
     message = translate(request, exc.message)
+    retry = exc.details.get("retry_after")
+    headers = {"Retry-After": str(math.ceil(retry))} if isinstance(retry, int | float) else None
     if _is_api(request):
         details = dict(exc.details)
         if isinstance(details.get("fields"), dict):  # field → message, in the reader's language
             details["fields"] = {k: translate(request, v) for k, v in details["fields"].items()}
         return JSONResponse(
-            {"ok": False, "error": exc.code, "message": message, **details}, exc.status
+            {"ok": False, "error": exc.code, "message": message, **details},
+            exc.status,
+            headers=headers,
         )
     if isinstance(exc, Unauthorized) and request.method == "GET":
         return pages.login_redirect(request)
@@ -172,7 +180,7 @@ def template_environment(settings: Settings) -> jinja2.Environment:
     return env
 
 
-def create_app(settings: Settings) -> socketio.ASGIApp:
+def create_app(settings: Settings) -> SecurityHeadersMiddleware:
     wire()
     db = Database(settings.database_url)
     sio = create_sio(settings)
@@ -279,6 +287,8 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
         exclude_content_types=NOT_COMPRESSED,
     )
     wrapped = RequestContextMiddleware(compressed, secure_cookies=settings.secure_cookies)
-    asgi = socketio.ASGIApp(sio, other_asgi_app=wrapped, socketio_path="socket.io")
+    asgi = SecurityHeadersMiddleware(  # outermost: Socket.IO's long-polling answers too
+        socketio.ASGIApp(sio, other_asgi_app=wrapped, socketio_path="socket.io")
+    )
     asgi.runtime = rt  # type: ignore[attr-defined]
     return asgi

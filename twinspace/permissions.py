@@ -10,7 +10,15 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
-from twinspace.errors import Forbidden, Locked, Muted, NotFound, SlowMode, Unsupervised
+from twinspace.errors import (
+    DomainError,
+    Forbidden,
+    Locked,
+    Muted,
+    NotFound,
+    SlowMode,
+    Unsupervised,
+)
 from twinspace.i18n import N_
 
 
@@ -193,6 +201,18 @@ def access_room(
     if not allowed(viewer.role, room, Action.READ, space, published=published):
         raise NotFound(N_("No such room."))
     raise Forbidden(N_("You may not do this here."))
+
+
+READ_METHODS = frozenset({"GET", "HEAD"})
+
+
+def refusal_for_reader(error: DomainError, method: str) -> DomainError:
+    """Opening (GET) an area one's role may not use — a pupil at the moderation queue, a
+    teacher at the NSS desk — answers like a missing thing: 404, so nobody learns what
+    exists behind it. A write keeps its 403 and the reason (the form was on screen)."""
+    if method in READ_METHODS and isinstance(error, Forbidden):
+        return NotFound(N_("Page not found."))
+    return error
 
 
 def access_space(viewer: Viewer, space: SpaceFacts, *, home_public: bool) -> None:

@@ -72,6 +72,8 @@ class Settings:
     login_account_limit: int = 10
     login_address_limit: int = 50
     login_window_seconds: int = 900
+    login_global_limit: int = 100  # failures per account from everywhere before slowing down
+    metrics_token: str | None = None  # bearer token for /metrics from beyond loopback
     password_hash_concurrency: int = 2
     socket_transports: tuple[str, ...] = ("polling", "websocket")  # "websocket": no polling
     node_heartbeat_seconds: float = 10.0  # with Redis: liveness of each server process
@@ -97,6 +99,7 @@ class Settings:
             "allowed_origins": tuple(
                 o.strip() for o in (_env("ALLOWED_ORIGINS", "") or "").split(",") if o.strip()
             ),
+            "metrics_token": _env("METRICS_TOKEN") or None,
             "secure_cookies": (_env("SECURE_COOKIES", "0") or "0").lower() in ("1", "true", "yes"),
             "smtp_url": _env("SMTP_URL"),
             "mail_from": _env("MAIL_FROM", "TwinSpace <no-reply@localhost>"),
@@ -120,6 +123,7 @@ class Settings:
         for name, conv in (
             ("LOGIN_ACCOUNT_LIMIT", "login_account_limit"),
             ("LOGIN_ADDRESS_LIMIT", "login_address_limit"),
+            ("LOGIN_GLOBAL_LIMIT", "login_global_limit"),
             ("MAX_SOCKET_PAYLOAD", "max_socket_payload"),
             ("MAX_UPLOAD_BYTES", "max_upload_bytes"),
             ("SPACE_QUOTA_BYTES", "space_quota_bytes"),

@@ -6,6 +6,7 @@ import { clockTime, fmt, plural, readStrings } from "./i18n.js";
 import * as R from "./chat-render.js";
 import { messageActions } from "./chat-actions.js";
 import { presenceStrip, typingLine, typingSender } from "./presence.js";
+import { roomControls, supervisorsLine } from "./chat-controls.js";
 
 const HISTORY_PAGE = 50;
 const DESCRIBE_PAGE = 100;
@@ -87,6 +88,7 @@ export function startChat(section) {
 
   const socket = openSocket();
   const strip = presenceStrip(section.querySelector("#presence"), t);
+  const controls = roomControls(section, socket, room, t, say);
   const typingNow = typingLine(section.querySelector("#typing"), t);
   const actions = messageActions({
     list, socket, room, me, moderator, t, say,
@@ -266,8 +268,8 @@ export function startChat(section) {
       case "chat.deleted": removed(data, "deleted"); break;
       case "chat.hidden": removed(data, "hidden"); break;
       case "chat.restored": restored(event); break;
-      case "chat.locked": setLocked(Boolean(data.locked), live); break;
-      case "chat.slow_mode": setSlowMode(Number(data.seconds) || 0, live); break;
+      case "chat.locked": setLocked(Boolean(data.locked), live); controls.showLocked(Boolean(data.locked)); break;
+      case "chat.slow_mode": setSlowMode(Number(data.seconds) || 0, live); controls.showSlow(Number(data.seconds) || 0); break;
       case "chat.settings": applySettings(data); break;
       default: break;
     }
@@ -412,7 +414,12 @@ export function startChat(section) {
   // the server lost its Redis subscription for a moment: events may have been missed
   // (every browser of that process hears it at once: spread the catch-ups over 3 s)
   socket.on("resync", () => { setTimeout(catchUp, Math.random() * 3000); });
-  socket.on("presence", (p) => { if (p.room === room) strip.show(p.users || []); });
+  const supervisors = supervisorsLine(section.querySelector("#supervisors"), t);
+  socket.on("presence", (p) => {
+    if (p.room !== room) return;
+    strip.show(p.users || []);
+    supervisors.show(p.users || []);
+  });
   socket.on("typing", (p) => {
     if (p.room === room && p.user && p.user.id !== meId) typingNow.typing(p.user);
   });

@@ -70,3 +70,16 @@ async def wait_live(page: Page, timeout: float = 10_000) -> None:
     """The chat section says data-live="true" once its socket has joined the room."""
     section = page.locator(".chat__main")
     await expect(section).to_have_attribute("data-live", "true", timeout=timeout)
+
+
+async def unsupervised(server, room: str = "general") -> None:
+    """A teacher administrator chose to let pupils chat in ``room`` with no teacher present
+    (rooms pupils enter start supervised): for tests about something else than supervision."""
+    from sqlalchemy import update
+
+    from twinspace.rooms.chat.models import ChatRoom
+
+    async with server.runtime.db.unit_of_work() as uow:
+        await uow.session.execute(
+            update(ChatRoom).where(ChatRoom.name == room).values(supervision="none")
+        )

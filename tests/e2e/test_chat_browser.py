@@ -12,7 +12,7 @@ from playwright.async_api import Browser, Page, expect
 from sqlalchemy import select
 
 from tests.conftest import RunningServer, start_server, stop_server
-from tests.e2e.conftest import CHAT_PATH, PHONE, log_in, new_page, wait_live
+from tests.e2e.conftest import CHAT_PATH, PHONE, log_in, new_page, unsupervised, wait_live
 from tests.support import api_login
 from twinspace.accounts.models import User
 from twinspace.db import Database
@@ -155,6 +155,7 @@ async def test_page_reconnects_and_catches_up_after_restart(
 
 
 async def test_chat_works_without_javascript(server: RunningServer, browser: Browser) -> None:
+    await unsupervised(server)  # this test is not about supervision
     page = await new_page(browser, java_script_enabled=False)
     await log_in(page, server.url, "lea")
     await expect(page.locator(".chat__main")).not_to_have_attribute("data-live", "true")

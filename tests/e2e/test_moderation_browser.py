@@ -11,7 +11,7 @@ from playwright.async_api import Browser, Page, expect
 from sqlalchemy import select
 
 from tests.conftest import RunningServer
-from tests.e2e.conftest import PHONE, log_in, new_page, wait_live
+from tests.e2e.conftest import PHONE, log_in, new_page, unsupervised, wait_live
 from tests.support import api_login
 from twinspace.accounts.models import User
 from twinspace.rooms.chat.actions import check_send_message, get_chat_room
@@ -66,6 +66,7 @@ async def open_actions(page: Page, text: str):
 async def test_word_filter_message_waits_for_a_teacher_then_appears_once(
     server: RunningServer, browser: Browser
 ) -> None:
+    await unsupervised(server)  # this test is not about supervision
     anne = await new_page(browser)
     await log_in(anne, server.url, "anne", MODERATION)
     await wait_moderation_live(anne)
@@ -153,6 +154,7 @@ async def test_reports_and_held_messages_resolved_live_by_any_teacher(
 ) -> None:
     """Reports slide in; an item settled by another teacher leaves at once; Hide (from a
     report) and Reject (after a confirmation) go over the socket and remove their items."""
+    await unsupervised(server)  # this test is not about supervision
     anne = await new_page(browser)
     await log_in(anne, server.url, "anne", MODERATION)
     await wait_moderation_live(anne)
@@ -226,6 +228,7 @@ async def test_reports_and_held_messages_resolved_live_by_any_teacher(
 async def test_moderation_page_works_without_javascript(
     server: RunningServer, browser: Browser
 ) -> None:
+    await unsupervised(server)  # this test is not about supervision
     anne = await new_page(browser, java_script_enabled=False)
     await log_in(anne, server.url, "anne", MODERATION)
     await anne.locator("#word").fill("boring")
@@ -332,6 +335,7 @@ async def test_teacher_hides_a_message_from_the_chat_and_it_leaves_other_pupils_
 async def test_pupil_sees_why_she_cannot_write(server: RunningServer, browser: Browser) -> None:
     """The composer says it in words: muted (until a local time), slow mode (seconds to wait),
     a locked room (composer disabled, then enabled again)."""
+    await unsupervised(server)  # this test is not about supervision
     anne_api = await api_login(server.url, "anne")
     try:
         lea = await new_page(browser, timezone_id="Europe/Paris")
@@ -421,6 +425,7 @@ async def test_screenshots_of_message_actions_and_moderation_queue(
     server: RunningServer, browser: Browser, artifacts: Path
 ) -> None:
     """Desktop and phone pictures of the teacher's chat (actions open) and of the queue."""
+    await unsupervised(server)  # this test is not about supervision
     anne_api = await api_login(server.url, "anne")
     lea_api = await api_login(server.url, "lea")
     tom_api = await api_login(server.url, "tom")

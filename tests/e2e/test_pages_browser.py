@@ -26,9 +26,9 @@ ACTIVITIES = "/spaces/1/activities"
 PAGE_URL = re.compile(r".*/spaces/1/pages/(\d+)(#.*)?$")
 
 
-def first_name(name: str) -> re.Pattern[str]:
-    """A pupil as the public sees them: first name, perhaps the school initial ("Léa C.")."""
-    return re.compile(rf"^{re.escape(name)}( \w\.)?$")
+def as_public_pupil(place: str) -> str:
+    """A pupil as the public sees them: no name, only their school and country."""
+    return f"A pupil of {place}"
 
 
 def record_dialogs(page: Page, seen: list[str]) -> None:
@@ -231,9 +231,11 @@ async def test_pupil_page_with_forum_is_answered_watched_published_and_closed_li
     await public_topic.locator(":scope > details > summary").click()
     await expect(public_topic.locator(".forum__body > .forum__text")).to_have_text(topic_text)
     await expect(public_topic.locator(".forum__reply .forum__text")).to_have_text(reply)
-    # first name, perhaps with the school's initial ("Léa C."), never the username
-    await expect(public_topic.locator(".forum__reply strong")).to_have_text(first_name("Léa"))
-    await expect(public_topic.locator(".forum__body > .hint")).to_contain_text("Pia")
+    # never a name or username: "A pupil of <school>, <country>"
+    await expect(public_topic.locator(".forum__reply strong")).to_have_text(
+        as_public_pupil("Collège Victor Hugo, France")
+    )
+    await expect(public_topic.locator(".forum__body > .hint")).to_contain_text("A pupil")
     shown = await public.locator(".pages").inner_html()
     for username in ("pia", "lea"):
         assert not re.search(rf"(?<![\w-]){username}(?![\w-])", shown), (

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -47,14 +48,94 @@ def check_credentials_shape(username: object, password: object) -> tuple[str, st
     return username, password
 
 
-async def _failures_since(session: AsyncSession, key: str, settings: Settings) -> int:
+TRUST_DAYS = 60  # an address where the account or its school logged in is "theirs" this long
+SLOW_SECONDS = 30  # past the account's global ceiling: one try per this from elsewhere
+
+
+@dataclass(frozen=True)
+class Keys:
+    """What failures are counted under: this account from this address; this address, any
+    account; this account, from everywhere. And the marks of the addresses where this
+    account, or someone of its school, logged in."""
+
+    pair: str
+    address: str
+    account: str
+
+    @classmethod
+    def of(cls, name: str, address: str) -> Keys:
+        return cls(f"pair:{name}@{address}", f"addr:{address}", f"user:{name}")
+
+
+def _seen_keys(user: User | None, address: str) -> list[str]:
+    if user is None:
+        return []
+    keys = [f"seen:user:{user.id}@{address}"]
+    if user.school_id is not None:
+        keys.append(f"seen:school:{user.school_id}@{address}")
+    return keys
+
+
+async def _failures(session: AsyncSession, key: str, settings: Settings) -> tuple[int, datetime]:
+    """How many failures under ``key`` in the window, and when the oldest of them leaves it."""
     since = utcnow() - timedelta(seconds=settings.login_window_seconds)
-    count = await session.scalar(
-        select(func.count())
-        .select_from(LoginAttempt)
-        .where(LoginAttempt.key == key, LoginAttempt.at > since)
+    count, oldest = (
+        await session.execute(
+            select(func.count(), func.min(LoginAttempt.at)).where(
+                LoginAttempt.key == key, LoginAttempt.at > since
+            )
+        )
+    ).one()
+    frees_at = (oldest or utcnow()) + timedelta(seconds=settings.login_window_seconds)
+    return int(count or 0), frees_at
+
+
+async def _last_failure(session: AsyncSession, key: str) -> datetime | None:
+    return await session.scalar(select(func.max(LoginAttempt.at)).where(LoginAttempt.key == key))
+
+
+async def _trusted(session: AsyncSession, user: User | None, address: str) -> bool:
+    """The account, or a member of its school, logged in from this address lately: the
+    school's own address (a class behind one router)."""
+    keys = _seen_keys(user, address)
+    if not keys:
+        return False
+    since = utcnow() - timedelta(days=TRUST_DAYS)
+    found = await session.scalar(
+        select(LoginAttempt.id).where(LoginAttempt.key.in_(keys), LoginAttempt.at > since).limit(1)
     )
-    return int(count or 0)
+    return found is not None
+
+
+def _throttled(frees_at: datetime) -> RateLimited:
+    wait = max(1, math.ceil((frees_at - utcnow()).total_seconds()))
+    return RateLimited(
+        N_("Too many failed attempts. Wait a few minutes and try again."), retry_after=wait
+    )
+
+
+async def check_throttle(
+    session: AsyncSession, settings: Settings, keys: Keys, user: User | None, address: str
+) -> None:
+    """Guessing is throttled without lock-outs (docs/api.md, "Logging in"):
+    - this account from this address: at most ``login_account_limit`` failures per window;
+    - this address, all accounts: ``login_address_limit`` (not at the school's own address);
+    - this account from everywhere past ``login_global_limit``: slowed to one try every
+      ``SLOW_SECONDS`` from addresses that are not the school's, never blocked there.
+    A stranger's failures elsewhere never stop a pupil logging in from school."""
+    count, frees_at = await _failures(session, keys.pair, settings)
+    if count >= settings.login_account_limit:
+        raise _throttled(frees_at)
+    trusted = await _trusted(session, user, address)
+    if not trusted:
+        count, frees_at = await _failures(session, keys.address, settings)
+        if count >= settings.login_address_limit:
+            raise _throttled(frees_at)
+    count, _ = await _failures(session, keys.account, settings)
+    if count >= settings.login_global_limit and not trusted:
+        last = await _last_failure(session, keys.account)
+        if last is not None and utcnow() < last + timedelta(seconds=SLOW_SECONDS):
+            raise _throttled(last + timedelta(seconds=SLOW_SECONDS))
 
 
 async def check_login(
@@ -67,18 +148,16 @@ async def check_login(
 ) -> LoggedIn:
     """Validate, throttle, verify and open a session; record failures for throttling."""
     name, secret = check_credentials_shape(username, password)
-    account_key, address_key = f"user:{name}", f"addr:{address}"
+    keys = Keys.of(name, address[:64])
     async with db.read() as session:
-        if (
-            await _failures_since(session, account_key, settings) >= settings.login_account_limit
-            or await _failures_since(session, address_key, settings) >= settings.login_address_limit
-        ):
-            raise RateLimited(N_("Too many failed attempts. Wait a few minutes and try again."))
         user = await session.scalar(select(User).where(User.username == name))
+        await check_throttle(session, settings, keys, user, address[:64])
     valid = await passwords.verify(user.password_hash if user else None, secret)
     if not valid or user is None or not user.is_active:
         async with db.unit_of_work() as uow:
-            uow.session.add_all([LoginAttempt(key=account_key), LoginAttempt(key=address_key)])
+            uow.session.add_all(
+                [LoginAttempt(key=k) for k in (keys.pair, keys.address, keys.account)]
+            )
         raise Unauthorized(N_("Wrong username or password."))
     token = secrets.token_urlsafe(32)
     async with db.unit_of_work() as uow:
@@ -90,7 +169,11 @@ async def check_login(
             address=address[:64],
         )
         uow.session.add(auth)
-        await uow.session.execute(delete(LoginAttempt).where(LoginAttempt.key == account_key))
+        seen = _seen_keys(user, address[:64])
+        await uow.session.execute(
+            delete(LoginAttempt).where(LoginAttempt.key.in_([keys.pair, *seen]))
+        )
+        uow.session.add_all([LoginAttempt(key=k) for k in seen])  # this address is theirs
     return LoggedIn(token=token, session=auth, user=user)
 
 

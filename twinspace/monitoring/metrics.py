@@ -7,6 +7,8 @@ manager at scrape time; counters and the fan-out histogram are updated as events
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,6 +23,7 @@ from prometheus_client import (
 )
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -105,7 +108,27 @@ class Metrics:
             self.database_errors.inc()
 
 
+def _loopback(host: str | None) -> bool:
+    try:
+        return host is not None and ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def may_read_metrics(request: Request) -> bool:
+    """From the machine itself (a scraper beside the server), or with the configured bearer
+    token (``TWINSPACE_METRICS_TOKEN``). Behind a proxy every request comes from loopback:
+    the proxy must not forward /metrics (deploy/nginx.conf answers 404 there)."""
+    token = request.app.state.runtime.settings.metrics_token
+    sent = request.headers.get("authorization", "")
+    if token and hmac.compare_digest(sent.encode(), f"Bearer {token}".encode()):
+        return True
+    return _loopback(request.client.host if request.client else None)
+
+
 async def metrics_endpoint(request: Request) -> Response:
+    if not may_read_metrics(request):  # like any hidden area: nothing here
+        raise HTTPException(404)
     metrics: Metrics = request.app.state.metrics
     return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 

@@ -30,6 +30,7 @@ from twinspace.permissions import (
     allowed,
 )
 from twinspace.settings import Settings
+from twinspace.spaces.anonymity import public_form, public_person, pupil_label
 from twinspace.spaces.models import Membership, Space
 from twinspace.storage import LocalStorage
 
@@ -54,7 +55,7 @@ class WidgetContext:
     gettext: Callable[[str], str] = field(default=lambda s: s)
     csrf_token: str = ""
     render_template: Callable[..., str] | None = None
-    school_initials: dict[int, str] = field(default_factory=dict)  # school id -> "C."
+    school_places: dict[int, str] = field(default_factory=dict)  # school id -> "name, country"
 
     @property
     def session(self):  # noqa: ANN201 - an AsyncSession
@@ -79,21 +80,34 @@ class WidgetContext:
         return self.user
 
     def display_name(self, user: User, role: Role | str | None) -> str:
-        """How a person is named to this viewer: on a public view pupils are never named
-        by username; they appear as first name and school initial, or "Pupil"."""
-        if self.viewer.is_member:
+        """How a person is named to this viewer: to anyone who is not a member, a pupil is
+        "A pupil of <school>, <country>" (``twinspace/spaces/anonymity.py``)."""
+        if self.viewer.is_member or not self.is_pupil(user, role):
             return user.display_name
-        if role is not None and Role(role) in PUPIL_ROLES:
-            first = user.display_name.split()[0] if user.display_name.strip() else ""
-            if not first:
-                return self.gettext("Pupil")
-            initial = self.school_initials.get(user.school_id or 0)
-            return f"{first} {initial}" if initial else first
-        return user.display_name
+        return pupil_label(self.gettext, self.school_places.get(user.school_id or 0))
+
+    @staticmethod
+    def is_pupil(user: User, role: Role | str | None) -> bool:
+        if role is not None:
+            return Role(role) in PUPIL_ROLES
+        return user.kind == UserKind.PUPIL.value
 
     def public_name(self, user: User, role: Role | str | None) -> str:
         """The name anyone in the page's room may see (live events reach public readers too)."""
         return dataclasses.replace(self, viewer=Viewer(None, Role.PUBLIC)).display_name(user, role)
+
+    def person_json(self, user: User | None, role: Role | str | None) -> dict[str, Any]:
+        """A person object ``{"id", "name"}`` for this viewer; a pupil to a non-member has
+        no id (``{"id": null, "name": "A pupil of …", "pupil": true}``)."""
+        if user is None:
+            return {"id": None, "name": self.gettext(N_("Former member"))}
+        if not self.viewer.is_member and self.is_pupil(user, role):
+            return public_person(self.gettext, self.school_places.get(user.school_id or 0))
+        return {"id": user.id, "name": user.display_name}
+
+    async def public_form(self, data: dict[str, Any]) -> dict[str, Any]:
+        """``data`` with every pupil's person object in the public form."""
+        return await public_form(self.session, self.space.id, data, self.gettext)
 
     async def people(self, ids: set[int | None]) -> dict[int, tuple[User, Role | None]]:
         """Users with their role in this TwinSpace. Someone who left keeps a pupil's
@@ -120,11 +134,16 @@ class WidgetContext:
 
     async def emit(self, type_: str, data: dict[str, Any]) -> None:
         """Store an event of this widget in the page's room; published after commit."""
+        # The page's room may hold the public: live events never carry a pupil's identity;
+        # members' pages re-render the widget for their own view (docs/realtime.md).
+        public = await public_form(
+            self.session, self.space.id, {"widget_id": self.widget.id, **data}, lambda s: s
+        )
         await record_event(
             self.uow,
             self.room_name,
             type_,
-            {"widget_id": self.widget.id, **data},
+            public,
             actor_id=self.user.id if self.user else None,
         )
 
@@ -182,9 +201,11 @@ class Tool(Protocol):
 
     def routes(self) -> list[BaseRoute]: ...
 
-    async def publication_report(self, ctx: WidgetContext) -> list[dict[str, str]]:
+    async def publication_report(self, ctx: WidgetContext) -> list[dict[str, Any]]:
         """What would become visible to anyone if the page were published:
-        ``[{"what": label, "text": plain text}]`` (the check looks for pupils' names in it)."""
+        ``[{"what": label, "text": plain text, "authors": [user ids], "consent": bool}]``
+        (``authors`` who wrote it — the check lists every pupil contribution; ``consent``
+        only for photos). The check also looks for pupils' names in the text."""
         ...
 
     async def on_added(self, ctx: WidgetContext, payload: dict[str, Any]) -> None: ...
@@ -206,7 +227,7 @@ class BaseTool:
     def routes(self) -> list[BaseRoute]:
         return []
 
-    async def publication_report(self, ctx: WidgetContext) -> list[dict[str, str]]:
+    async def publication_report(self, ctx: WidgetContext) -> list[dict[str, Any]]:
         return []
 
     async def on_added(self, ctx: WidgetContext, payload: dict[str, Any]) -> None:

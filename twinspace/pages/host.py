@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from sqlalchemy import select
 
-from twinspace.accounts.models import School, User
+from twinspace.accounts.models import User
 from twinspace.db import UnitOfWork, utcnow
 from twinspace.errors import NotFound
 from twinspace.i18n import N_
@@ -16,6 +16,7 @@ from twinspace.pages.base import WidgetContext
 from twinspace.pages.models import Page, Widget
 from twinspace.permissions import PageFacts, Room
 from twinspace.settings import Settings
+from twinspace.spaces.anonymity import school_places
 from twinspace.spaces.models import Membership, Space
 from twinspace.spaces.queries import facts, get_viewer
 
@@ -47,15 +48,13 @@ async def make_context(
     render_template: Callable[..., str] | None = None,
 ) -> WidgetContext:
     viewer = await get_viewer(uow.session, user, space.id)
-    schools = await uow.session.execute(
-        select(School.id, School.name)
-        .join(User, User.school_id == School.id)
+    school_ids = await uow.session.scalars(
+        select(User.school_id)
         .join(Membership, Membership.user_id == User.id)
-        .where(Membership.space_id == space.id)
+        .where(Membership.space_id == space.id, User.school_id.is_not(None))
+        .distinct()
     )
-    initials = {
-        school_id: f"{name.strip()[:1].upper()}." for school_id, name in schools if name.strip()
-    }
+    places = await school_places(uow.session, {i for i in school_ids if i})
     return WidgetContext(
         uow=uow,
         space=space,
@@ -70,7 +69,7 @@ async def make_context(
         gettext=gettext,
         csrf_token=csrf_token,
         render_template=render_template,
-        school_initials=initials,
+        school_places=places,
     )
 
 

@@ -50,7 +50,10 @@ async def run_tool_command(
     if tool is None or spec is None:
         raise NotFound(N_("No such command."))
     access_page(ctx.viewer, ctx.space_facts, ctx.page_facts, spec.action)
-    return await spec.run(ctx, payload)
+    result = await spec.run(ctx, payload)
+    if not ctx.viewer.is_member:  # a second guard behind each tool's own display names
+        result = await ctx.public_form(result)
+    return result
 
 
 async def check_add_widget(
@@ -137,18 +140,21 @@ async def publication_report(
     settings: Settings,
     gettext: Callable[[str], str] = lambda s: s,
 ) -> list[dict[str, Any]]:
-    """What would become visible if the page went public, and which items name a pupil."""
-    pupils = list(
-        await uow.session.execute(
-            select(User.display_name, User.username)
+    """What would become visible if the page went public: each item with the pupils who
+    wrote it (``pupil_authors``: the public sees them as "A pupil of …"), the pupils its text
+    names (``pupil_names``) and, for photos, whether consent is recorded (``consent``)."""
+    pupils = {
+        user_id: (name, username)
+        for user_id, name, username in await uow.session.execute(
+            select(User.id, User.display_name, User.username)
             .join(Membership, Membership.user_id == User.id)
             .where(
                 Membership.space_id == space.id,
                 Membership.role.in_([Role.PUPIL.value, Role.PUPIL_ADMIN.value]),
             )
         )
-    )
-    names = {n for pair in pupils for n in pair if n and len(n) >= 3}
+    }
+    names = {n for pair in pupils.values() for n in pair if n and len(n) >= 3}
     items: list[dict[str, Any]] = [{"what": gettext(N_("Page title")), "text": page.title}]
     for widget in await get_widgets(uow, page):
         tool = get_tool(widget.kind)
@@ -156,18 +162,21 @@ async def publication_report(
             continue
         ctx = await make_context(uow, user, space, page, widget, settings, gettext=gettext)
         for entry in await tool.publication_report(ctx):
-            items.append(
-                {
-                    "what": entry.get("what", tool.kind),
-                    "text": entry.get("text", ""),
-                    "tool": tool.kind,
-                }
-            )
+            item = {
+                "what": entry.get("what", tool.kind),
+                "text": entry.get("text", ""),
+                "tool": tool.kind,
+            }
+            if "consent" in entry:
+                item["consent"] = bool(entry["consent"])
+            item["pupil_authors"] = [pupils[a][0] for a in entry.get("authors", []) if a in pupils]
+            items.append(item)
     for item in items:
         text = item["text"] or ""
         item["pupil_names"] = sorted(
             n for n in names if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text, re.I)
         )
+        item.setdefault("pupil_authors", [])
     return items
 
 

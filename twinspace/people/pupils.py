@@ -19,6 +19,12 @@ from twinspace.db import UnitOfWork
 from twinspace.errors import Invalid, NotFound
 from twinspace.events import record_event
 from twinspace.i18n import N_
+from twinspace.people.passphrases import (
+    estimate_bits,
+    generate_password,
+    generated_bits,
+    strength_of,
+)
 from twinspace.permissions import PUPIL_ROLES, Role
 from twinspace.spaces.models import Membership
 from twinspace.spaces.names import members_room
@@ -26,62 +32,6 @@ from twinspace.spaces.names import members_room
 MAX_AT_ONCE = 100
 NAME_MAX = 60
 CHOSEN_MIN, CHOSEN_MAX = 5, 8
-# Short words that read the same in French and English, so a 10-year-old can type them.
-WORDS = [
-    "piano",
-    "radio",
-    "robot",
-    "panda",
-    "koala",
-    "zebra",
-    "tigre",
-    "lotus",
-    "mango",
-    "melon",
-    "kiwi",
-    "lemon",
-    "olive",
-    "tango",
-    "salsa",
-    "video",
-    "photo",
-    "pizza",
-    "pasta",
-    "zoom",
-    "cactus",
-    "puma",
-    "lama",
-    "orca",
-    "bison",
-    "coco",
-    "judo",
-    "karate",
-    "opera",
-    "sonar",
-    "laser",
-    "bingo",
-    "domino",
-    "kayak",
-    "canoe",
-    "sushi",
-    "tofu",
-    "yoga",
-    "gorille",
-    "jaguar",
-    "iguane",
-    "banjo",
-    "cobra",
-    "condor",
-    "dingo",
-    "flamant",
-    "gecko",
-    "husky",
-    "vanille",
-    "papaya",
-    "safari",
-    "sirop",
-    "totem",
-]
 
 
 @dataclass(frozen=True)
@@ -91,6 +41,8 @@ class Slip:
     username: str
     password: str
     renamed: bool = False  # numbered to tell two pupils of the same name apart
+    strength: str = "strong"  # weak | fair | strong (passphrases.STRENGTHS)
+    bits: int = 0  # estimated entropy
 
 
 def parse_names(text: object) -> list[str]:
@@ -118,11 +70,6 @@ def username_stem(name: str) -> str:
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
     first = re.sub(r"[^a-z0-9]+", " ", ascii_name).split()
     return (first[0] if first else "pupil")[:20] or "pupil"
-
-
-def generate_password() -> str:
-    """Two words and two digits, e.g. "panda42lemon": easy to read off a slip."""
-    return f"{secrets.choice(WORDS)}{secrets.randbelow(90) + 10}{secrets.choice(WORDS)}"
 
 
 def check_chosen_password(value: object) -> str:
@@ -162,6 +109,18 @@ async def _free_usernames(uow: UnitOfWork, names: list[str]) -> list[str]:
 class NewPassword:
     plain: str  # printed once on the slip
     hashed: str  # the only thing stored
+    bits: float = 0.0  # its estimated strength, shown to the teacher
+
+    def slip(self, user_id: int, name: str, username: str, *, renamed: bool = False) -> Slip:
+        return Slip(
+            user_id,
+            name,
+            username,
+            self.plain,
+            renamed=renamed,
+            strength=strength_of(self.bits),
+            bits=round(self.bits),
+        )
 
 
 async def new_passwords(passwords: PasswordService, plains: list[str]) -> list[NewPassword]:
@@ -171,19 +130,32 @@ async def new_passwords(passwords: PasswordService, plains: list[str]) -> list[N
     return [NewPassword(p, h) for p, h in zip(plains, hashes, strict=True)]
 
 
+def _with_bits(made: NewPassword, bits: float) -> NewPassword:
+    return NewPassword(made.plain, made.hashed, bits)
+
+
 async def prepare_pupils(
-    passwords: PasswordService, names_text: object
+    passwords: PasswordService, names_text: object, lang: str = "en"
 ) -> list[tuple[str, NewPassword]]:
-    """Check the list of names and make each pupil's password (outside any transaction)."""
+    """Check the list of names and make each pupil's password (outside any transaction),
+    from the word list of the teacher's language."""
     names = parse_names(names_text)
-    made = await new_passwords(passwords, [generate_password() for _ in names])
-    return list(zip(names, made, strict=True))
+    made = await new_passwords(passwords, [generate_password(lang) for _ in names])
+    bits = generated_bits(lang)
+    return [(name, _with_bits(m, bits)) for name, m in zip(names, made, strict=True)]
 
 
-async def prepare_password(passwords: PasswordService, chosen: object = None) -> NewPassword:
-    """A new generated password, or the teacher's word of 5 to 8 characters."""
-    plain = generate_password() if chosen in (None, "") else check_chosen_password(chosen)
-    return (await new_passwords(passwords, [plain]))[0]
+async def prepare_password(
+    passwords: PasswordService, chosen: object = None, lang: str = "en"
+) -> NewPassword:
+    """A new generated password, or the teacher's word of 5 to 8 characters (with its
+    estimated strength, shown on the slip)."""
+    if chosen in (None, ""):
+        plain, bits = generate_password(lang), generated_bits(lang)
+    else:
+        plain = check_chosen_password(chosen)
+        bits = estimate_bits(plain)
+    return _with_bits((await new_passwords(passwords, [plain]))[0], bits)
 
 
 def _fold(name: str) -> str:
@@ -237,7 +209,7 @@ async def check_create_pupils(
             {"user_id": user.id, "name": name, "role": Role.PUPIL.value},
             actor_id=actor.id,
         )
-        slips.append(Slip(user.id, name, username, password.plain, renamed=name != typed))
+        slips.append(password.slip(user.id, name, username, renamed=name != typed))
     return slips
 
 
@@ -265,7 +237,7 @@ async def do_set_pupil_password(
     )
     for session in sessions:
         await uow.session.delete(session)
-    slip = Slip(pupil.id, pupil.display_name, pupil.username, password.plain)
+    slip = password.slip(pupil.id, pupil.display_name, pupil.username)
     return slip, [s.id for s in sessions]
 
 

@@ -15,6 +15,7 @@ from twinspace.errors import Conflict, DomainError
 from twinspace.i18n import N_
 from twinspace.people import schemas as S
 from twinspace.people.common import member_access
+from twinspace.people.passphrases import STRENGTHS
 from twinspace.people.pupils import (
     MAX_AT_ONCE,
     Slip,
@@ -32,6 +33,7 @@ from twinspace.web.context import (
     check_form_write,
     get_auth,
     json_body,
+    locale_of,
     render,
     runtime,
     translate,
@@ -64,7 +66,9 @@ async def _slips(request: Request, space_id: int, slips: list[Slip]) -> Response
     async with runtime(request).db.read() as session:
         access = await member_access(session, auth.user, space_id, Action.MANAGE_PUPILS)
     return await render(
-        request, "people/slips.html", {**shell_context(access, Room.HOME), "slips": slips}
+        request,
+        "people/slips.html",
+        {**shell_context(access, Room.HOME), "slips": slips, "strengths": STRENGTHS},
     )
 
 
@@ -73,7 +77,7 @@ async def _create(request: Request, user: User, space_id: int, names: object) ->
     rt = runtime(request)
     async with rt.db.read() as session:
         await member_access(session, user, space_id, Action.MANAGE_PUPILS)
-    prepared = await prepare_pupils(rt.passwords, names)
+    prepared = await prepare_pupils(rt.passwords, names, locale_of(request))
     for _ in range(USERNAME_RACE_TRIES):
         try:
             async with rt.db.unit_of_work() as uow:
@@ -90,7 +94,7 @@ async def _set_password(
     rt = runtime(request)
     async with rt.db.read() as session:
         await member_access(session, user, space_id, Action.MANAGE_PUPILS)
-    password = await prepare_password(rt.passwords, chosen or None)
+    password = await prepare_password(rt.passwords, chosen or None, locale_of(request))
     async with rt.db.unit_of_work() as uow:
         await member_access(uow.session, user, space_id, Action.MANAGE_PUPILS)
         return await do_set_pupil_password(uow, space_id, pupil_id, password)

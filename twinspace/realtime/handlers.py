@@ -26,6 +26,7 @@ from twinspace.realtime.dispatch import Handler, access_room_name, features
 from twinspace.realtime.limits import TokenBuckets
 from twinspace.realtime.models import LiveSocket
 from twinspace.runtime import Runtime
+from twinspace.spaces.anonymity import public_events
 from twinspace.spaces.names import parse_room
 
 log = logging.getLogger(__name__)
@@ -163,6 +164,10 @@ def register_handlers(rt: Runtime) -> None:
             for feature in features():
                 if feature.catchup is not None:
                     events = await feature.catchup(rt, session, user, target, viewer, events)
+            if not viewer.is_member:  # a public room: pupils appear as "A pupil of …"
+                events = await public_events(
+                    session, target.space.id, events, gettext_for(state.get("locale", "en"))
+                )
         return {"ok": True, "room": ref.name, "events": events, "more": more}
 
     for feature in features():  # chat:*, the generic ``tool`` command, tools' own events

@@ -10,7 +10,7 @@ from twinspace.events import record_event
 from twinspace.i18n import N_
 from twinspace.permissions import Role
 from twinspace.spaces.models import Membership
-from twinspace.spaces.names import home_room
+from twinspace.spaces.names import members_room
 
 
 async def do_remove_member(uow: UnitOfWork, space_id: int, user_id: int, actor_id: int) -> None:
@@ -28,6 +28,6 @@ async def do_remove_member(uow: UnitOfWork, space_id: int, user_id: int, actor_i
         if (admins or 0) <= 1:
             raise Conflict(N_("The last administrator cannot be removed."))
     await uow.session.delete(membership)
-    await record_event(
-        uow, home_room(space_id), "member.removed", {"user_id": user_id}, actor_id=actor_id
+    await record_event(  # the members' room: the Home's may hold the public
+        uow, members_room(space_id), "member.removed", {"user_id": user_id}, actor_id=actor_id
     )

@@ -1,5 +1,7 @@
 """Per-request context set before any view runs: a CSP nonce, the reader's language
-(``?lang=`` remembered in a cookie) and the security headers on every response."""
+(``?lang=`` remembered in a cookie) and the page's Content-Security-Policy; and, outermost
+(around Socket.IO too, so its long-polling answers carry them), the security headers on
+every HTTP answer."""
 
 from __future__ import annotations
 
@@ -44,9 +46,6 @@ class RequestContextMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 extra = [
-                    (b"x-content-type-options", b"nosniff"),
-                    (b"referrer-policy", b"same-origin"),
-                    (b"x-frame-options", b"DENY"),
                     (
                         b"content-security-policy",
                         (
@@ -68,6 +67,39 @@ class RequestContextMiddleware:
                         )
                     )
                 message["headers"] = list(message.get("headers", [])) + extra
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+]
+# For answers that set no policy of their own (Socket.IO's long-polling, errors before the app)
+STRICT_CSP = b"default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+
+
+class SecurityHeadersMiddleware:
+    """The security headers on every HTTP answer, whoever made it (the app or Socket.IO)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {k.lower() for k, _ in headers}
+                headers += [(k, v) for k, v in SECURITY_HEADERS if k not in present]
+                if b"content-security-policy" not in present:
+                    headers.append((b"content-security-policy", STRICT_CSP))
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -81,7 +81,8 @@ async def check_send_message(
 
 
 async def do_create_chat_room(uow: UnitOfWork, space_id: int, name: str) -> ChatRoom:
-    room = ChatRoom(space_id=space_id, name=name)
+    """A room every member may enter, supervised: pupils write while a teacher is there."""
+    room = ChatRoom(space_id=space_id, name=name, supervision="one_teacher")
     uow.session.add(room)
     await uow.session.flush()
     return room

@@ -23,6 +23,19 @@ from twinspace.spaces.names import home_room
 ROOM_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 AUDIENCES = ("all", "teachers", "group")
 SUPERVISIONS = ("none", "one_teacher", "each_school")
+UNSUPERVISED_WARNING = N_(
+    "Without supervision, pupils can chat when no teacher is in the room. Confirm that you "
+    "want this (send 'confirm_unsupervised': true, or tick the box)."
+)
+
+
+def _check_unsupervised(payload: dict[str, Any], audience: str, supervision: str) -> None:
+    """Turning supervision off for a room pupils can enter is an explicit choice."""
+    confirmed = payload.get("confirm_unsupervised") in (True, "true", "yes", "on")
+    if supervision == "none" and audience != "teachers" and not confirmed:
+        raise Invalid(UNSUPERVISED_WARNING, field="supervision")
+
+
 RETENTION_MAX_DAYS = 3650
 
 
@@ -66,17 +79,16 @@ async def check_create_room(
     if exists is not None:
         raise Conflict(N_("A chat room with this name already exists."))
     audience = _choice(payload, "audience", AUDIENCES, "all")
+    supervision = _choice(
+        payload, "supervision", SUPERVISIONS, "none" if audience == "teachers" else "one_teacher"
+    )
+    _check_unsupervised(payload, audience, supervision)
     room = ChatRoom(
         space_id=space.id,
         name=name,
         title=title.strip(),
         audience=audience,
-        supervision=_choice(
-            payload,
-            "supervision",
-            SUPERVISIONS,
-            "none" if audience == "teachers" else "one_teacher",
-        ),
+        supervision=supervision,
     )
     uow.session.add(room)
     await uow.session.flush()
@@ -88,7 +100,7 @@ async def check_create_room(
             actor_id=actor.id,
             action="room_created",
             room_id=room.id,
-            detail=f"{name} ({audience})",
+            detail=f"{name} ({audience}, supervision: {supervision})",
         )
     )
     await record_event(
@@ -109,15 +121,24 @@ async def settings(call: ChatCall, payload: dict[str, Any]) -> dict[str, Any]:
             raise Invalid(N_("The title must be 1 to 120 characters."))
         room.title = title.strip()
         changed.append("title")
+    opened = False  # a teachers-only room now lets pupils in
     if "audience" in payload:
+        before = room.audience
         room.audience = _choice(payload, "audience", AUDIENCES, room.audience)
+        opened = before == "teachers" and room.audience != "teachers"
         changed.append("audience")
     if "members" in payload:
         await _set_group(call.uow, room, payload["members"])
         changed.append("members")
+    supervision = room.supervision
     if "supervision" in payload:
-        room.supervision = _choice(payload, "supervision", SUPERVISIONS, room.supervision)
+        supervision = _choice(payload, "supervision", SUPERVISIONS, room.supervision)
         changed.append("supervision")
+    if supervision != room.supervision or opened:
+        _check_unsupervised(payload, room.audience, supervision)
+    if supervision == "none" and room.supervision != "none":
+        log(call, "supervision_off", detail=f"{room.supervision} -> none")
+    room.supervision = supervision
     if "edit_window_seconds" in payload:
         window = payload["edit_window_seconds"]
         if isinstance(window, bool) or not isinstance(window, int) or not 0 <= window <= 86400:

@@ -71,6 +71,7 @@ async def create_room(request: Request) -> Response:
                     "title": form.get("title") or form.get("name"),
                     "audience": form.get("audience", "all"),
                     "supervision": form.get("supervision", "one_teacher"),
+                    "confirm_unsupervised": form.get("confirm_unsupervised", ""),
                 },
             )
 
@@ -87,6 +88,8 @@ async def room_settings(request: Request) -> Response:
                 payload[key] = form.get(key)
         if form.get("archived") in ("true", "false"):
             payload["archived"] = form.get("archived") == "true"
+        if form.get("confirm_unsupervised"):
+            payload["confirm_unsupervised"] = form.get("confirm_unsupervised")
         await run_chat_command(
             db, runtime(request).settings, user, space_id, name, "settings", payload
         )

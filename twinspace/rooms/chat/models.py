@@ -18,9 +18,8 @@ class ChatRoom(Base):
     name: Mapped[str] = mapped_column(String(64))  # the slug in `space:<id>:chat:<name>`
     title: Mapped[str] = mapped_column(String(120), default="")
     audience: Mapped[str] = mapped_column(String(16), default="all")  # all | teachers | group
-    supervision: Mapped[str] = mapped_column(
-        String(16), default="none"
-    )  # none|one_teacher|each_school
+    # none | one_teacher | each_school: supervised unless a teacher administrator says otherwise
+    supervision: Mapped[str] = mapped_column(String(16), default="one_teacher")
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
     slow_mode_seconds: Mapped[int] = mapped_column(Integer, default=0)
     edit_window_seconds: Mapped[int] = mapped_column(Integer, default=300)

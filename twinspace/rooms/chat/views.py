@@ -12,7 +12,7 @@ from starlette.routing import Route
 from twinspace.accounts.models import User
 from twinspace.errors import DomainError, Invalid, NotFound
 from twinspace.i18n import N_
-from twinspace.permissions import Action, Room, access_chat_room
+from twinspace.permissions import TEACHER_ROLES, Action, Room, access_chat_room
 from twinspace.rooms import schemas as S
 from twinspace.rooms.chat.actions import (
     get_chat_room,
@@ -22,6 +22,7 @@ from twinspace.rooms.chat.actions import (
 from twinspace.rooms.chat.context import get_chat_room_facts
 from twinspace.rooms.chat.dispatch import run_chat_command
 from twinspace.rooms.chat.models import ChatRoom
+from twinspace.rooms.chat.presence import get_present
 from twinspace.rooms.chat.sockets import recheck_room_audience
 from twinspace.schema import INT_MAX, declare
 from twinspace.spaces.context import SpaceAccess, access_space_room
@@ -37,6 +38,9 @@ from twinspace.web.context import (
 from twinspace.web.shell import shell_context
 
 HISTORY_PAGE = 50
+
+
+SLOW_CHOICES = (0, 5, 10, 30, 60, 120)  # seconds between two messages of one person
 
 
 async def _run(request: Request, user: User | None, command: str, payload: dict) -> dict:
@@ -93,6 +97,8 @@ async def chat_page(request: Request) -> Response:
         access_chat_room(access.viewer, access.facts, chat_facts, Action.READ)
         rooms = await _enterable_rooms(session, access, auth.user)
         lines = await get_recent_lines(session, room, limit=HISTORY_PAGE)
+        present = await get_present(session, room.id)
+    teacher_roles = {r.value for r in TEACHER_ROLES}
     context = {
         **shell_context(access, Room.CHAT),
         "rooms": rooms,
@@ -103,6 +109,8 @@ async def chat_page(request: Request) -> Response:
         "may_post": access.may(Room.CHAT, Action.POST) and not room.archived,
         "may_moderate": access.may(Room.CHAT, Action.MODERATE),
         "max_length": runtime(request).settings.chat_text_max,
+        "teachers_here": [p["name"] for p in present if p["role"] in teacher_roles],
+        "slow_choices": SLOW_CHOICES,
     }
     return await render(request, "space/chat.html", context)
 
@@ -128,6 +136,8 @@ async def chat_command_form(request: Request) -> Response:
             payload[key] = int(value)
         elif key in ("reason", "text"):
             payload[key] = value
+        elif key == "locked":  # the Lock / Unlock button of the chat page
+            payload[key] = value == "true"
     await _run(request, user, request.path_params["command"], payload)
     space_path = f"/spaces/{request.path_params['space_id']}/"
     back = urlsplit(request.headers.get("referer", "")).path

@@ -159,7 +159,12 @@ async def publication_check(request: Request) -> JSONResponse:
         gettext_for(locale_of(request)),
     )
     return JSONResponse(
-        {"items": items, "pupil_names": sorted({n for i in items for n in i["pupil_names"]})}
+        {
+            "items": items,
+            "pupil_names": sorted({n for i in items for n in i["pupil_names"]}),
+            "pupil_contributions": [i for i in items if i["pupil_authors"]],
+            "photos": [i for i in items if "consent" in i],
+        }
     )
 
 

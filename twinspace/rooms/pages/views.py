@@ -260,6 +260,8 @@ async def confirm_page_action(request: Request) -> Response:
         "what": what,
         "report": report,
         "pupil_names": sorted({n for item in report for n in item["pupil_names"]}),
+        "pupil_contributions": sum(1 for item in report if item["pupil_authors"]),
+        "photos_without_consent": sum(1 for item in report if item.get("consent") is False),
     }
     return await render(request, "space/page_confirm.html", context)
 

@@ -429,7 +429,7 @@ class BlogTool(BaseTool):
             shown.append(event)
         return shown
 
-    async def publication_report(self, ctx: WidgetContext) -> list[dict[str, str]]:
+    async def publication_report(self, ctx: WidgetContext) -> list[dict[str, Any]]:
         posts = list(
             await ctx.session.scalars(
                 select(BlogPost)
@@ -438,16 +438,21 @@ class BlogTool(BaseTool):
             )
         )
         comments = await _comments_of(ctx, [p.id for p in posts])
-        items: list[dict[str, str]] = []
+        items: list[dict[str, Any]] = []
         for post in posts:
             items.append(
                 {
                     "what": ctx.gettext(N_("Blog post")),
                     "text": f"{post.title} — {plain_text(post.body)}",
+                    "authors": [post.author_id],
                 }
             )
             items.extend(
-                {"what": ctx.gettext(N_("Comment on a blog post")), "text": c.text}
+                {
+                    "what": ctx.gettext(N_("Comment on a blog post")),
+                    "text": c.text,
+                    "authors": [c.author_id],
+                }
                 for c in comments[post.id]
             )
         return items

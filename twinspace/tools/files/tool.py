@@ -429,17 +429,24 @@ class FilesTool(BaseTool):
             shown.append(event)
         return shown
 
-    async def publication_report(self, ctx: WidgetContext) -> list[dict[str, str]]:
+    async def publication_report(self, ctx: WidgetContext) -> list[dict[str, Any]]:
         library = await load_library(ctx.session, ctx.widget.id)
-        items = [
-            {"what": ctx.gettext(N_("Folder")), "text": library.path(f.id)}
+        items: list[dict[str, Any]] = [
+            {
+                "what": ctx.gettext(N_("Folder")),
+                "text": library.path(f.id),
+                "authors": [f.created_by],
+            }
             for f in library.live_folders()
         ]
         files = sorted(
             (f for f in library.files.values() if library.file_live(f)),
             key=lambda f: (library.path(f.folder_id).casefold(), *sort_key(f)),
         )
-        items += [{"what": ctx.gettext(N_("File")), "text": f.name} for f in files]
+        items += [
+            {"what": ctx.gettext(N_("File")), "text": f.name, "authors": [f.uploaded_by]}
+            for f in files
+        ]
         return items
 
     async def maintenance(self, db: Database, storage: LocalStorage, now: datetime) -> None:

@@ -631,7 +631,7 @@ class ForumTool(BaseTool):
             shown.append(event)
         return shown
 
-    async def publication_report(self, ctx: WidgetContext) -> list[dict[str, str]]:
+    async def publication_report(self, ctx: WidgetContext) -> list[dict[str, Any]]:
         topics = list(
             await ctx.session.scalars(
                 select(ForumTopic)
@@ -639,20 +639,25 @@ class ForumTool(BaseTool):
                 .order_by(ForumTopic.id)
             )
         )
-        replies: dict[int, list[str]] = {t.id: [] for t in topics}
-        for topic_id, text in await ctx.session.execute(
-            select(ForumReply.topic_id, ForumReply.text)
+        replies: dict[int, list[tuple[str, int]]] = {t.id: [] for t in topics}
+        for topic_id, text, author_id in await ctx.session.execute(
+            select(ForumReply.topic_id, ForumReply.text, ForumReply.author_id)
             .where(ForumReply.widget_id == ctx.widget.id, ForumReply.hidden.is_(False))
             .order_by(ForumReply.id)
         ):
-            replies[topic_id].append(text)
-        items: list[dict[str, str]] = []
+            replies[topic_id].append((text, author_id))
+        items: list[dict[str, Any]] = []
         for topic in topics:
             items.append(
-                {"what": ctx.gettext(N_("Forum topic")), "text": f"{topic.title} — {topic.text}"}
+                {
+                    "what": ctx.gettext(N_("Forum topic")),
+                    "text": f"{topic.title} — {topic.text}",
+                    "authors": [topic.author_id],
+                }
             )
             items.extend(
-                {"what": ctx.gettext(N_("Forum reply")), "text": text} for text in replies[topic.id]
+                {"what": ctx.gettext(N_("Forum reply")), "text": text, "authors": [author]}
+                for text, author in replies[topic.id]
             )
         return items
 

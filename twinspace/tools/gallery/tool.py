@@ -558,14 +558,14 @@ class GalleryTool(BaseTool):
             kept.append(item)
         return kept
 
-    async def publication_report(self, ctx: WidgetContext) -> list[dict[str, str]]:
+    async def publication_report(self, ctx: WidgetContext) -> list[dict[str, Any]]:
         """Every album title and photo (by its caption), flagging photos without consent:
         those stay hidden from the public, even on a public page."""
         albums = await albums_of(ctx)
         photos = await photos_of(ctx, every_one=True)
         numbers = numbered(photos)
         titles = {a.id: a.title for a in albums}
-        items: list[dict[str, str]] = [
+        items: list[dict[str, Any]] = [
             {"what": ctx.gettext(N_("Photo album")), "text": a.title} for a in albums
         ]
         for photo in photos:
@@ -577,7 +577,14 @@ class GalleryTool(BaseTool):
                 if photo.consent
                 else N_("Photo without consent recorded: it will not be shown to the public")
             )
-            items.append({"what": ctx.gettext(what), "text": text})
+            items.append(
+                {
+                    "what": ctx.gettext(what),
+                    "text": text,
+                    "authors": [photo.uploader_id],
+                    "consent": photo.consent,
+                }
+            )
         return items
 
 

@@ -359,14 +359,20 @@ class WikiTool(BaseTool):
             title_max=TITLE_MAX,
         )
 
-    async def publication_report(self, ctx: WidgetContext) -> list[dict[str, str]]:
+    async def publication_report(self, ctx: WidgetContext) -> list[dict[str, Any]]:
         items = []
         for page in await pages_of(ctx):
             doc = await store.load_document(ctx.session, page)
+            authors = {a for a in page.pending_authors if isinstance(a, int)}
+            for written_by in await ctx.session.scalars(
+                select(WikiRevision.authors).where(WikiRevision.page_id == page.id)
+            ):
+                authors.update(a for a in written_by or [] if isinstance(a, int))
             items.append(
                 {
                     "what": ctx.gettext(N_("Wiki page")),
                     "text": f"{page.title} — {crdt.plain_text(doc)}",
+                    "authors": sorted(authors),
                 }
             )
         return items

@@ -1,15 +1,15 @@
 """video meetings: meetings, their participants now, invited and removed people
 
-Revision ID: 0020_meeting
-Revises: 0015_interface
+Revision ID: 0021_meeting
+Revises: 0019_safety
 Create Date: 2026-12-04
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0020_meeting"
-down_revision = "0015_interface"
+revision = "0021_meeting"
+down_revision = "0019_safety"
 branch_labels = None
 depends_on = None
 
