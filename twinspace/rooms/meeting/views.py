@@ -113,6 +113,7 @@ async def meeting_external(request: Request) -> Response:
         raise Invalid(N_("This installation holds its meetings in the browser."))
     async with rt.db.read() as session:
         ctx = await context.load_meeting(session, auth.user, space_id, key, external=True)
+    request.state.explains_refusals = True  # a member on the meeting's page: say why not
     access_meeting_join(ctx.viewer, ctx.space_facts, ctx.facts)
     assert ctx.meeting is not None
     url = external_url(
