@@ -56,6 +56,8 @@ from twinspace.rooms.chat import moderation_views
 from twinspace.rooms.chat import views as chat_views
 from twinspace.rooms.chat.admin import do_purge_chat_history
 from twinspace.rooms.chat.models import ChatPresence
+from twinspace.rooms.meeting import views as meeting_views
+from twinspace.rooms.meeting.actions import stale_meeting_sockets
 from twinspace.rooms.pages import api as pages_api
 from twinspace.rooms.pages import views as pages_views
 from twinspace.runtime import Runtime
@@ -209,6 +211,7 @@ def create_app(settings: Settings) -> SecurityHeadersMiddleware:
                 gone = gone.where(ChatPresence.joined_at < cutoff)
             await uow.session.execute(stale)
             await uow.session.execute(gone)
+            await uow.session.execute(stale_meeting_sockets(settings.redis_url is not None))
         purger = asyncio.create_task(_purge_daily(rt))
         app.state.redis_probe = health.redis_probe(settings.redis_url)
         heartbeat = (
@@ -247,6 +250,7 @@ def create_app(settings: Settings) -> SecurityHeadersMiddleware:
             *notifications_views.routes,
             *room_views.routes,
             *people_routes,
+            *meeting_views.routes,  # before the chat's /chat/{name}/{command}
             *chat_views.routes,
             *moderation_views.routes,
             *chat_admin_views.routes,

@@ -13,6 +13,7 @@ from twinspace.pages.registry import load_builtin_tools
 from twinspace.people import models as people_models  # noqa: F401
 from twinspace.realtime import models as realtime_models  # noqa: F401
 from twinspace.rooms.chat import models as chat_models  # noqa: F401
+from twinspace.rooms.meeting import models as meeting_models  # noqa: F401
 from twinspace.spaces import models as spaces_models  # noqa: F401
 
 load_builtin_tools()  # each tool's tables

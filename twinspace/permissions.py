@@ -602,6 +602,96 @@ def access_nss_card(kind: str | None) -> None:
         raise Forbidden(N_("Only national support service officers have a contact card."))
 
 
+# --- Video meetings: a TwinSpace's, the Teachers' room's, a chat room's ------------------------
+
+MEETING_MESH_MAX = 6  # browsers in one peer-to-peer mesh
+
+
+@dataclass(frozen=True)
+class MeetingFacts:
+    """A meeting room (``kind``: space | teachers | chat) and, when one is on, its state as
+    seen by the viewer. For a chat room's meeting the caller first checks the chat room."""
+
+    kind: str = "space"
+    active: bool = False
+    locked: bool = False
+    teacher_present: bool = False  # a teacher of the TwinSpace is in the meeting now
+    invited: bool = False  # the viewer (a visitor) was invited by a teacher administrator
+    removed: bool = False  # a teacher removed the viewer from this meeting
+    participants: int = 0  # browsers in it now (not counting the viewer)
+    external: bool = False  # TWINSPACE_MEETING_URL: an outside server, no mesh limit
+
+
+def access_meeting_room(viewer: Viewer, space: SpaceFacts, meeting: MeetingFacts) -> None:
+    """Seeing a meeting room's page: members of the TwinSpace (the Teachers' room's meeting:
+    its teachers only). Everyone else is told it does not exist."""
+    if not viewer.is_member:
+        raise NotFound(N_("No such room."))
+    if meeting.kind == "teachers" and viewer.role not in TEACHER_ROLES:
+        raise NotFound(N_("No such room."))
+
+
+def may_run_meeting(viewer: Viewer, space: SpaceFacts) -> bool:
+    """Starting, ending, locking, muting a pupil, removing a participant, inviting: teachers,
+    in an open TwinSpace."""
+    return space.is_open and viewer.role in TEACHER_ROLES
+
+
+def access_meeting_run(viewer: Viewer, space: SpaceFacts, meeting: MeetingFacts) -> None:
+    access_meeting_room(viewer, space, meeting)
+    if not may_run_meeting(viewer, space):
+        raise Forbidden(N_("Only the teachers of this TwinSpace can run its meetings."))
+
+
+def may_invite_to_meeting(viewer: Viewer, space: SpaceFacts) -> bool:
+    return space.is_open and viewer.role is Role.TEACHER_ADMIN
+
+
+def access_meeting_join(viewer: Viewer, space: SpaceFacts, meeting: MeetingFacts) -> None:
+    """Entering a meeting now: it is on; teachers always (while it is not full); pupils only
+    while a teacher of the TwinSpace is in it; visitors only when a teacher administrator
+    invited them; nobody a teacher removed; nobody but teachers once it is locked."""
+    access_meeting_room(viewer, space, meeting)
+    if not space.is_open:
+        raise Forbidden(N_("This TwinSpace is closed."))
+    if not meeting.active:
+        raise Forbidden(N_("No meeting is on here. A teacher starts it."))
+    if meeting.removed:
+        raise Forbidden(N_("A teacher removed you from this meeting."))
+    if not meeting.external and meeting.participants >= MEETING_MESH_MAX:
+        raise Forbidden(N_("This meeting is full."), limit=MEETING_MESH_MAX)
+    if viewer.role in TEACHER_ROLES:
+        return
+    if meeting.locked:
+        raise Locked(N_("A teacher locked this meeting: nobody else can join."))
+    if viewer.role is Role.VISITOR and not meeting.invited:
+        raise Forbidden(
+            N_("Visitors join a meeting only when a teacher administrator invites them.")
+        )
+    if viewer.role in PUPIL_ROLES and not meeting.teacher_present:
+        raise Unsupervised(N_("Pupils can join only while a teacher is in the meeting."))
+
+
+def access_meeting_signal(*, sender_in: bool, target_in: bool) -> None:
+    """Relaying an offer, an answer or an ICE candidate to ONE browser: both the sender and
+    the target are in the same meeting now; anything else is as if the meeting did not exist."""
+    if not sender_in:
+        raise NotFound(N_("You are not in this meeting."))
+    if not target_in:
+        raise NotFound(N_("This person is not in the meeting."))
+
+
+def may_moderate_participant(viewer: Viewer, space: SpaceFacts, target_role: str, act: str) -> bool:
+    """Teachers mute pupils (``mute``) and remove anyone but a teacher administrator
+    (``remove``; an administrator removes anyone else)."""
+    if not may_run_meeting(viewer, space):
+        return False
+    target = Role(target_role)
+    if act == "mute":
+        return target in PUPIL_ROLES
+    return target is not Role.TEACHER_ADMIN or viewer.role is Role.TEACHER_ADMIN
+
+
 # --- A project's life: closing and reopening its TwinSpace ---------------------------------
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from twinspace.resources import CHECKOUT_FRONTEND, frontend_dir
 
@@ -16,6 +18,26 @@ FRONTEND_DIR = CHECKOUT_FRONTEND
 def _env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(f"TWINSPACE_{name}")
     return value if value not in (None, "") else default
+
+
+def parse_ice_servers(raw: str | None) -> tuple[dict[str, Any], ...]:
+    """``[{"urls": "stun:stun.example.org:3478"}, {"urls": ["turn:…"], "secret": "…"}]``.
+
+    A server with ``secret`` gets time-limited credentials (coturn's ``use-auth-secret``);
+    one with ``username``/``credential`` passes them on as they are. Bad JSON stops start-up.
+    """
+    if not raw or not raw.strip():
+        return ()
+    servers = json.loads(raw)
+    if isinstance(servers, dict):
+        servers = [servers]
+    if not isinstance(servers, list):
+        raise ValueError('TWINSPACE_ICE_SERVERS must be a JSON list of {"urls": …} objects')
+    for server in servers:
+        urls = server.get("urls") if isinstance(server, dict) else None
+        if not urls or not isinstance(urls, str | list):
+            raise ValueError('every entry of TWINSPACE_ICE_SERVERS needs "urls"')
+    return tuple(servers)
 
 
 def _load_or_create_secret(var_dir: Path) -> str:
@@ -62,6 +84,8 @@ class Settings:
     mail_from: str = "TwinSpace <no-reply@localhost>"
     public_url: str | None = None  # https://twinspace.example.org: the base of links in mail
     frontend_dir: Path = field(default_factory=frontend_dir)
+    ice_servers: tuple[dict, ...] = ()  # TWINSPACE_ICE_SERVERS: STUN/TURN for video meetings
+    meeting_url: str | None = None  # https://meet.example.org/{room}: an outside meeting server
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -86,6 +110,8 @@ class Settings:
                 if t.strip()
             ),
         }
+        values["ice_servers"] = parse_ice_servers(_env("ICE_SERVERS"))
+        values["meeting_url"] = _env("MEETING_URL") or None
         transports = tuple(
             t.strip() for t in (_env("SOCKET_TRANSPORTS", "") or "").split(",") if t.strip()
         )

@@ -16,6 +16,7 @@ from twinspace.pages.registry import load_builtin_tools
 from twinspace.rooms import resolve
 from twinspace.rooms.chat import reactions as chat_reactions
 from twinspace.rooms.chat import sockets as chat_sockets
+from twinspace.rooms.meeting import sockets as meeting_sockets
 from twinspace.rooms.pages import sockets as pages_sockets
 
 
@@ -25,3 +26,4 @@ def wire() -> None:
     resolve.register()
     chat_sockets.register()
     pages_sockets.register()
+    meeting_sockets.register()

@@ -37,6 +37,7 @@ if (document.querySelector("form[data-upload-url], input[type=file]") || pages) 
 if (document.querySelector("[data-print], .feed[data-rooms], [data-unread-count][data-space]")) {
   import("./people.js").then((m) => m.startPeople(document));
 }
+when("#meeting[data-space]", () => import("./meeting.js").then((m) => m.startMeeting));
 when("#bell", () => import("./notifications.js").then((m) => m.startBell));
 when("[data-network-live]", () => import("./network.js").then((m) => m.startNetworkLive));
 when("select[data-follows]", () => import("./network.js").then((m) => m.followCountry));

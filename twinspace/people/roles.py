@@ -99,6 +99,11 @@ async def recheck_user_rooms(rt: Runtime, user_id: int, space_id: int) -> None:
                 await access_room_name(session, user, parse_room(name))
             except DomainError:
                 refused.append(name)
+    refs = [parse_room(name) for name in refused]
     for sid in sids:
         for name in refused:
             await rt.sio.leave_room(sid, name)
+        if refs:  # the features re-check what else the socket is in (presence, meetings)
+            for feature in features():
+                if feature.left is not None:
+                    await feature.left(rt, sid, refs)

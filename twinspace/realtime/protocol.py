@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, TypeAdapter
 
+from twinspace.realtime import protocol_schemas as meeting
 from twinspace.realtime.protocol_schemas import (
     Catchup,
     CaughtUp,
@@ -119,6 +120,40 @@ client_event(
     "wiki:update", "Store and relay a wiki update", WikiUpdate, WikiStored, "locked", "too_large"
 )
 client_event("wiki:awareness", "Relay cursors (members only; not stored)", WikiAwareness, Ok)
+client_event(
+    "meeting:watch", "Follow a meeting room's state", meeting.MeetingRef, meeting.MeetingWatched
+)
+client_event(
+    "meeting:start", "Start the meeting (teachers)", meeting.MeetingRef, meeting.MeetingStarted
+)
+client_event("meeting:end", "End the meeting for everyone (teachers)", meeting.MeetingRef, Ok)
+client_event(
+    "meeting:lock",
+    "Lock or unlock the meeting (teachers)",
+    meeting.MeetingLock,
+    meeting.MeetingLocked,
+)
+client_event(
+    "meeting:join",
+    "Enter the meeting (or only ask, dry_run)",
+    meeting.MeetingJoin,
+    meeting.MeetingJoined,
+    "locked",
+    "unsupervised",
+)
+client_event("meeting:leave", "Leave the meeting", meeting.MeetingRef, Ok)
+client_event("meeting:state", "Microphone, camera, screen, hand", meeting.MeetingState, Ok)
+client_event(
+    "meeting:signal",
+    "Relay an offer, answer or ICE candidate to ONE participant",
+    meeting.MeetingSignal,
+    Ok,
+)
+client_event("meeting:mute", "Mute a pupil's microphone (teachers)", meeting.MeetingPerson, Ok)
+client_event("meeting:remove", "Remove a participant (teachers)", meeting.MeetingPerson, Ok)
+client_event(
+    "meeting:invite", "Invite a visitor (teacher administrators)", meeting.MeetingPerson, Ok
+)
 
 server_event("event", "A stored event of a room the socket joined", EventOut)
 server_event("presence", "Who is in a chat room now (not stored)", PresenceOut)
@@ -126,6 +161,19 @@ server_event("typing", "Someone is typing in a chat room (not stored)", TypingOu
 server_event("resync", "Events may have been missed: catch up every room", Empty)
 server_event("wiki:update", "A wiki update from someone else", WikiRelayed)
 server_event("wiki:awareness", "Cursors of the others on a wiki page", WikiRelayed)
+server_event("meeting:status", "A meeting's state and who is in it", meeting.MeetingStatus)
+server_event(
+    "meeting:signal", "An offer, answer or ICE candidate for this socket", meeting.MeetingSignalled
+)
+server_event(
+    "meeting:closed",
+    "This socket is out of the meeting (ended, removed, no teacher)",
+    meeting.MeetingClosed,
+)
+server_event("meeting:muted", "A teacher muted this socket's microphone", meeting.MeetingNotice)
+server_event(
+    "meeting:invited", "A teacher administrator invited this visitor", meeting.MeetingNotice
+)
 
 
 # --- the AsyncAPI document ----------------------------------------------------------------

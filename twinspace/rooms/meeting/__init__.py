@@ -1,0 +1,1 @@
+"""Video meetings inside a TwinSpace: WebRTC between browsers, signalled over Socket.IO."""
