@@ -20,7 +20,13 @@ from twinspace.settings import Settings
 AXE = Path(__file__).resolve().parents[2] / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
 PHONE_390 = {"width": 390, "height": 844}
 HEADER_MAX = 0.15 * PHONE_390["height"]  # 126.6 px
-ROOMS = ("/spaces/1", "/spaces/1/activities", "/spaces/1/teachers", "/spaces/1/pupils")
+ROOMS = (
+    "/spaces/1",
+    "/spaces/1/activities",
+    "/spaces/1/teachers",
+    "/spaces/1/pupils",
+    "/spaces/1/meeting",
+)
 CHAT = "/spaces/1/chat/general"
 MEMBER_PAGES = (
     "/spaces/1/members",
@@ -117,8 +123,9 @@ async def test_every_room_on_a_phone_with_axe_over_every_page_and_open_state(
     await button.click()
     await expect(button).to_have_attribute("aria-expanded", "true")
     rooms = anne.get_by_role("navigation", name="Rooms")
-    await expect(rooms.get_by_role("link")).to_have_count(5)
+    await expect(rooms.get_by_role("link")).to_have_count(6)
     await expect(rooms.get_by_role("link", name="Chat")).to_be_visible()
+    await expect(rooms.get_by_role("link", name="Meeting")).to_be_visible()
     await axe.check(anne, "site menu open")
     await anne.keyboard.press("Escape")
     await expect(menu).to_be_hidden()
