@@ -20,7 +20,6 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount
 from starlette.templating import Jinja2Templates
 
-from twinspace.accounts import views_mail, views_school
 from twinspace.accounts.passwords import PasswordService
 from twinspace.api import openapi as api_openapi
 from twinspace.api import session as api_session
@@ -63,7 +62,7 @@ from twinspace.rooms.pages import views as pages_views
 from twinspace.runtime import Runtime
 from twinspace.settings import Settings
 from twinspace.storage import LocalStorage
-from twinspace.web import assets, pages
+from twinspace.web import account_mail, assets, pages, school_views
 from twinspace.web import notifications as notifications_views
 from twinspace.web.assets import Assets, CachedStaticFiles
 from twinspace.web.context import render, translate
@@ -235,8 +234,8 @@ def create_app(settings: Settings) -> SecurityHeadersMiddleware:
             *pages.routes,
             *api_openapi.routes,
             *api_session.routes,
-            *views_mail.routes,
-            *views_school.routes,
+            *account_mail.routes,
+            *school_views.routes,
             *help_views.routes,
             *api_spaces.routes,
             *network_api.routes,

@@ -5,13 +5,15 @@ imports another to be told what happened, and the socket server names no room or
 - tools: every ``twinspace.tools`` entry point, built-in or third-party (pages/registry.py);
 - domain reactions: subscribers of ``twinspace.domain`` events (a space opened → chat room);
 - socket features: room resolution, chat, pages and tools' socket events
-  (realtime/dispatch.py).
+  (realtime/dispatch.py);
+- profile badges: the label's awarded labels on a teacher's profile (web/profile_badges.py).
 
 Calling ``wire()`` again is harmless: every registration is keyed by a name.
 """
 
 from __future__ import annotations
 
+from twinspace.label import badges as label_badges
 from twinspace.pages.registry import load_builtin_tools
 from twinspace.rooms import resolve
 from twinspace.rooms.chat import reactions as chat_reactions
@@ -27,3 +29,4 @@ def wire() -> None:
     chat_sockets.register()
     pages_sockets.register()
     meeting_sockets.register()
+    label_badges.register()

@@ -1,5 +1,6 @@
-"""Schemas of the accounts' JSON API beside views_mail.py and views_school.py: the bodies are
-checked for their JSON types here, their meaning by recovery, verification and schools."""
+"""Schemas of the accounts' JSON API served by web/account_mail.py and web/school_views.py:
+the bodies are checked for their JSON types here, their meaning by recovery, verification and
+schools."""
 
 from __future__ import annotations
 

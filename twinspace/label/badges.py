@@ -1,6 +1,8 @@
 """The label's public face: the badges of awarded labels (country and year) for TwinSpaces and
 teachers, and the "European Quality Label candidate" mark (both founders' countries awarded it
-the same year). Other features show them through these functions only."""
+the same year). Other features show them through these functions only; network and people,
+which sit below the label, show a teacher's labels through the profile-badges registry
+(web/profile_badges.py) that ``register()`` fills from twinspace/wiring.py."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from twinspace.accounts.models import User
 from twinspace.label.models import LabelApplication
 from twinspace.network.models import Project
+from twinspace.web.profile_badges import provide_teacher_badges
 
 
 async def badges_for_spaces(session: AsyncSession, space_ids: list[int]) -> dict[int, dict]:
@@ -73,3 +76,7 @@ async def badges_for_teacher(session: AsyncSession, user_id: int) -> list[dict[s
         {"project": title, "space_id": app.space_id, "country": app.country_code, "year": app.year}
         for app, title in rows
     ]
+
+
+def register() -> None:
+    provide_teacher_badges("label.awarded", badges_for_teacher)

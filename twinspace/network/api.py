@@ -10,10 +10,8 @@ from starlette.routing import Route
 
 from twinspace.accounts.models import Country, School
 from twinspace.accounts.verification import send_verification
-from twinspace.accounts.views_mail import link_base
 from twinspace.errors import NotFound
 from twinspace.i18n import N_, gettext_for
-from twinspace.label.badges import badges_for_teacher
 from twinspace.network import api_projects, contacts, countries, postings, profiles, projects
 from twinspace.network import api_schemas as S
 from twinspace.network.guard import (
@@ -30,8 +28,10 @@ from twinspace.network.registration import check_register
 from twinspace.network.text import page_number
 from twinspace.network.views_register import end_previous_session
 from twinspace.schema import declare
+from twinspace.web.account_mail import link_base
 from twinspace.web.context import check_origin, client_address, json_body, runtime
 from twinspace.web.login import set_session_cookie, user_json
+from twinspace.web.profile_badges import teacher_badges
 
 
 @declare(
@@ -188,7 +188,7 @@ async def show_member(request: Request) -> JSONResponse:
             raise NotFound(N_("No such member."))
         items = await postings.get_postings_by(session, member.user.id)
         state = await contacts.contact_state(session, user.id, member.user.id)
-        labels = await badges_for_teacher(session, member.user.id)
+        labels = await teacher_badges(session, member.user.id)
         profile = await profiles.get_profile(session, member.user.id)
         public = await profiles.get_public_projects(session, member.user.id)
     return JSONResponse(

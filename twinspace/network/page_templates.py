@@ -4,11 +4,11 @@ socialisation, information exchange, knowledge construction, development) or fro
 suggested pages of the kit the project started from; each page gets its suggested
 applications.
 
-Pages and applications are created through the pages room's own actions, in one
-transaction (all pages or none), so that their events, positions and tool set-up are the
-same as when a teacher adds them by hand. The calls into the pages room are exactly:
-``rooms.pages.actions.get_pages``, ``rooms.pages.actions.check_add_page`` and
-``rooms.pages.widgets.check_add_widget``."""
+Pages and applications are created through the widget host's own functions (the ones the
+pages room uses too), in one transaction (all pages or none), so that their events,
+positions and tool set-up are the same as when a teacher adds them by hand. The calls are
+exactly: ``pages.page_list.get_pages``, ``pages.page_list.check_add_page`` and
+``pages.widgets.check_add_widget``."""
 
 from __future__ import annotations
 
@@ -24,10 +24,10 @@ from twinspace.db import UnitOfWork
 from twinspace.errors import Conflict, NotFound
 from twinspace.i18n import N_
 from twinspace.network.models import Project, ProjectKit
+from twinspace.pages import page_list
 from twinspace.pages import widgets as page_widgets
 from twinspace.pages.registry import get_tool
 from twinspace.permissions import Action, Room
-from twinspace.rooms.pages import actions as page_actions
 from twinspace.settings import Settings
 from twinspace.spaces.context import access_space_room
 
@@ -145,13 +145,13 @@ async def check_apply_template(
         raise NotFound(N_("No such template."))
     existing = {
         p.title.casefold()
-        for p in await page_actions.get_pages(uow.session, space_id, Room.ACTIVITIES)
+        for p in await page_list.get_pages(uow.session, space_id, Room.ACTIVITIES)
     }
     created = []
     for suggested in template.pages:
         if suggested.title.casefold() in existing:
             continue
-        page = await page_actions.check_add_page(
+        page = await page_list.check_add_page(
             uow, space_id, Room.ACTIVITIES, user.id, suggested.title
         )
         for kind in suggested.tools:

@@ -12,7 +12,6 @@ from starlette.routing import Route
 from twinspace.accounts.models import Country
 from twinspace.errors import NotFound
 from twinspace.i18n import N_
-from twinspace.label.badges import badges_for_teacher
 from twinspace.network import contacts, postings, profiles, views_register
 from twinspace.network.forms import FormInvalid
 from twinspace.network.guard import reach_out
@@ -35,6 +34,7 @@ from twinspace.web.context import (
     runtime,
     translate,
 )
+from twinspace.web.profile_badges import teacher_badges
 
 FORM_LISTS = ("subjects", "languages")
 
@@ -192,7 +192,7 @@ async def member_page(request: Request) -> Response:
             raise NotFound(N_("No such member."))
         items = await postings.get_postings_by(session, member.user.id)
         state = await contacts.contact_state(session, user.id, member.user.id)
-        labels = await badges_for_teacher(session, member.user.id)
+        labels = await teacher_badges(session, member.user.id)
         profile = await profiles.get_profile(session, member.user.id)
         public = await profiles.get_public_projects(session, member.user.id)
     return await show(

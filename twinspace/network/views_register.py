@@ -12,7 +12,6 @@ from starlette.routing import Route
 from twinspace.accounts.auth import do_end_session
 from twinspace.accounts.models import Country, School
 from twinspace.accounts.verification import send_verification
-from twinspace.accounts.views_mail import link_base
 from twinspace.errors import DomainError
 from twinspace.i18n import gettext_for
 from twinspace.network.forms import FormInvalid
@@ -20,6 +19,7 @@ from twinspace.network.members import country_name
 from twinspace.network.pagectx import see_other, show
 from twinspace.network.registration import check_register
 from twinspace.realtime.handlers import disconnect_sessions
+from twinspace.web.account_mail import link_base
 from twinspace.web.context import (
     check_origin,
     client_address,

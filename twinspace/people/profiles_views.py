@@ -12,7 +12,6 @@ from twinspace.errors import DomainError, Invalid, NotFound, Unauthorized
 from twinspace.files import StoredFile, check_quota, do_store, file_response
 from twinspace.i18n import N_
 from twinspace.images import process_image
-from twinspace.label.badges import badges_for_teacher
 from twinspace.people import schemas as S
 from twinspace.people.common import ROLE_LABELS, get_member, member_access
 from twinspace.people.models import WallPost
@@ -41,6 +40,7 @@ from twinspace.web.context import (
     runtime,
     translate,
 )
+from twinspace.web.profile_badges import teacher_badges
 from twinspace.web.shell import shell_context
 
 
@@ -52,7 +52,7 @@ async def profile_page(request: Request) -> Response:
         member, role = await get_member(session, space_id, member_id)
         profile = await get_profile(session, member_id)
         wall = await get_wall(session, space_id, member_id)
-        labels = await badges_for_teacher(session, member_id)
+        labels = await teacher_badges(session, member_id)
     context = {
         **shell_context(access, Room.HOME),
         "member": member,

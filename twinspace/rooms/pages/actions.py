@@ -1,11 +1,12 @@
 """Managing pages: add, rename, move, nest one level, draft, trash and restore, publish.
-Every write records its event in the same transaction."""
+Every write records its event in the same transaction. Reading a room's list and adding a page
+live below the rooms, in ``twinspace/pages/page_list.py``; they are re-exported here."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from twinspace.db import UnitOfWork
@@ -13,33 +14,20 @@ from twinspace.errors import Conflict, Invalid, NotFound
 from twinspace.events import record_event
 from twinspace.i18n import N_
 from twinspace.pages.models import Page, Widget
+from twinspace.pages.page_list import (
+    check_add_page as check_add_page,  # re-exported: the pages room's own add
+)
+from twinspace.pages.page_list import (
+    check_parent,
+    check_title,
+    get_pages,
+    next_position,
+    page_json,
+    room_channel,
+)
 from twinspace.permissions import PAGE_ROOMS, Room
 
-TITLE_MAX = 120
 TRASH_DAYS = 30
-
-
-def room_channel(space_id: int, room: str) -> str:
-    """Where page-list changes of a room go live (members who may read the room)."""
-    return f"space:{space_id}:{room}"
-
-
-def page_json(page: Page) -> dict[str, object]:
-    return {
-        "id": page.id,
-        "title": page.title,
-        "room": page.room,
-        "parent_id": page.parent_id,
-        "position": page.position,
-        "is_draft": page.is_draft,
-        "is_public": page.is_public,
-    }
-
-
-def check_title(title: object) -> str:
-    if not isinstance(title, str) or not 1 <= len(title.strip()) <= TITLE_MAX:
-        raise Invalid(N_("A page title is 1 to 120 characters."))
-    return title.strip()
 
 
 def check_room(room: object) -> Room:
@@ -63,17 +51,6 @@ async def get_page(session: AsyncSession, space_id: int, page_id: int) -> Page:
     return page
 
 
-async def get_pages(
-    session: AsyncSession, space_id: int, room: Room, *, with_trash: bool = False
-) -> list[Page]:
-    query = select(Page).where(Page.space_id == space_id, Page.room == room.value)
-    if not with_trash:
-        query = query.where(Page.deleted_at.is_(None))
-    return list(
-        await session.scalars(query.order_by(Page.parent_id.is_not(None), Page.position, Page.id))
-    )
-
-
 def page_tree(pages: list[Page]) -> list[tuple[Page, list[Page]]]:
     """Top-level pages in order, each with its sub-pages in order."""
     children: dict[int, list[Page]] = {}
@@ -85,79 +62,6 @@ def page_tree(pages: list[Page]) -> list[tuple[Page, list[Page]]]:
         (p, sorted(children.get(p.id, []), key=lambda c: (c.position, c.id)))
         for p in sorted(tops, key=lambda p: (p.position, p.id))
     ]
-
-
-async def _check_parent(
-    session: AsyncSession, page_space: int, room: str, parent_id: object, page_id: int | None
-) -> int | None:
-    if parent_id is None:
-        return None
-    if isinstance(parent_id, bool) or not isinstance(parent_id, int):
-        raise Invalid(N_("'parent_id' must be a page id or null."))
-    parent = await session.get(Page, parent_id)
-    if (
-        parent is None
-        or parent.space_id != page_space
-        or parent.room != room
-        or parent.deleted_at is not None
-    ):
-        raise NotFound(N_("No such page."))
-    if parent.parent_id is not None:
-        raise Invalid(N_("Sub-pages go one level deep only."))
-    if page_id is not None:
-        if parent.id == page_id:
-            raise Invalid(N_("A page cannot be its own sub-page."))
-        has_children = await session.scalar(
-            select(func.count())
-            .select_from(Page)
-            .where(Page.parent_id == page_id, Page.deleted_at.is_(None))
-        )
-        if has_children:
-            raise Invalid(N_("A page that has sub-pages cannot become a sub-page."))
-    return parent.id
-
-
-async def _next_position(
-    session: AsyncSession, space_id: int, room: str, parent_id: int | None
-) -> int:
-    value = await session.scalar(
-        select(func.max(Page.position)).where(
-            Page.space_id == space_id,
-            Page.room == room,
-            Page.parent_id.is_(None) if parent_id is None else Page.parent_id == parent_id,
-        )
-    )
-    return int(value if value is not None else -1) + 1
-
-
-async def check_add_page(
-    uow: UnitOfWork,
-    space_id: int,
-    room: Room,
-    actor_id: int,
-    title: object,
-    parent_id: object = None,
-    draft: object = False,
-) -> Page:
-    if not isinstance(draft, bool):
-        raise Invalid(N_("'draft' must be true or false."))
-    parent = await _check_parent(uow.session, space_id, room.value, parent_id, None)
-    page = Page(
-        space_id=space_id,
-        room=room.value,
-        parent_id=parent,
-        title=check_title(title),
-        position=await _next_position(uow.session, space_id, room.value, parent),
-        is_draft=draft,
-        created_by=actor_id,
-    )
-    uow.session.add(page)
-    await uow.session.flush()
-    if not draft:
-        await record_event(
-            uow, room_channel(space_id, room.value), "page.added", page_json(page), actor_id
-        )
-    return page
 
 
 async def _announce(uow: UnitOfWork, page: Page, type_: str, actor_id: int) -> None:
@@ -179,12 +83,12 @@ async def check_update_page(
     if "title" in changes:
         page.title = check_title(changes["title"])
     if "parent_id" in changes:
-        new_parent = await _check_parent(
+        new_parent = await check_parent(
             uow.session, page.space_id, page.room, changes["parent_id"], page.id
         )
         if new_parent != page.parent_id:
             page.parent_id = new_parent
-            page.position = await _next_position(uow.session, page.space_id, page.room, new_parent)
+            page.position = await next_position(uow.session, page.space_id, page.room, new_parent)
     if "is_draft" in changes:
         if not isinstance(changes["is_draft"], bool):
             raise Invalid(N_("'is_draft' must be true or false."))
@@ -251,7 +155,7 @@ async def do_restore_page(uow: UnitOfWork, page: Page, actor_id: int, now: datet
             page.parent_id = None  # its parent is gone: it comes back at the top level
     deleted_at = page.deleted_at
     page.deleted_at = None
-    page.position = await _next_position(uow.session, page.space_id, page.room, page.parent_id)
+    page.position = await next_position(uow.session, page.space_id, page.room, page.parent_id)
     await uow.session.execute(
         update(Page)
         .where(Page.parent_id == page.id, Page.deleted_at == deleted_at)
