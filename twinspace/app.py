@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -62,9 +63,13 @@ def _is_api(request: Request) -> bool:
 async def domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
     message = translate(request, exc.message)
+    retry_after = exc.details.get("retry_after")
+    headers = {"Retry-After": str(math.ceil(retry_after))} if retry_after else None
     if _is_api(request):
         return JSONResponse(
-            {"ok": False, "error": exc.code, "message": message, **exc.details}, exc.status
+            {"ok": False, "error": exc.code, "message": message, **exc.details},
+            exc.status,
+            headers=headers,
         )
     if isinstance(exc, Unauthorized) and request.method == "GET":
         return pages.login_redirect(request)
@@ -133,7 +138,7 @@ def template_environment(settings: Settings) -> jinja2.Environment:
 
 def create_app(settings: Settings) -> socketio.ASGIApp:
     load_builtin_tools()
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, write_queue=settings.write_queue)
     sio = create_sio(settings)
     rt = Runtime(
         settings=settings,

@@ -18,6 +18,8 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
+from twinspace.writer import PoolAdmission, SqliteWriter
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -62,20 +64,37 @@ class UnitOfWork:
 
 
 class Database:
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        echo: bool = False,
+        write_queue: int = 256,
+        pool_size: int = 10,
+        max_overflow: int = 20,
+    ) -> None:
+        """``write_queue``: units of work that may wait for their turn before the next one
+        is refused with ``busy``; ``pool_size``/``max_overflow``: PostgreSQL connections."""
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         kwargs: dict[str, Any] = {"echo": echo}
         if self.is_sqlite:
             kwargs["connect_args"] = {"timeout": 30}
         else:
-            kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
+            kwargs.update(pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True)
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         if self.is_sqlite:
             _configure_sqlite(self.engine)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         writer = self.engine.execution_options(twinspace_writer=True)
         self.write_sessions = async_sessionmaker(writer, expire_on_commit=False)
+        self.writer: SqliteWriter | None = None
+        self.admission: PoolAdmission | None = None
+        if self.is_sqlite:
+            self.writer = SqliteWriter(writer, queue_limit=write_queue)
+        else:  # leave a few connections of the pool to readers
+            slots = max(1, pool_size + max_overflow - 4)
+            self.admission = PoolAdmission(slots, queue_limit=write_queue)
         self.on_commit: Published | None = None
 
     @asynccontextmanager
@@ -85,11 +104,21 @@ class Database:
 
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[UnitOfWork]:
-        """Run writes in one transaction; publish their events only after COMMIT."""
-        async with self.write_sessions() as session:
-            uow = UnitOfWork(session)
-            async with session.begin():
+        """Run writes in one transaction; publish their events only after COMMIT.
+
+        SQLite: through the process's single writer (group commit, see ``writer.py``);
+        PostgreSQL: a transaction of its own once admitted. Either way, past a bounded
+        queue the call is refused at once with ``Busy``."""
+        if self.writer is not None:
+            async with self.writer.session() as session:
+                uow = UnitOfWork(session)
                 yield uow
+        else:
+            assert self.admission is not None
+            async with self.admission.slot(), self.write_sessions() as session:
+                uow = UnitOfWork(session)
+                async with session.begin():
+                    yield uow
         if uow.events and self.on_commit is not None:
             await self.on_commit(uow.events)
 

@@ -51,6 +51,7 @@ class Settings:
     password_hash_concurrency: int = 2
     socket_transports: tuple[str, ...] = ("polling", "websocket")  # "websocket": no polling
     node_heartbeat_seconds: float = 10.0  # with Redis: liveness of each server process
+    write_queue: int = 256  # units of work waiting to write; past it: `busy` at once
     frontend_dir: Path = field(default=FRONTEND_DIR)
 
     @classmethod
@@ -86,6 +87,7 @@ class Settings:
             ("MAX_SOCKET_PAYLOAD", "max_socket_payload"),
             ("MAX_UPLOAD_BYTES", "max_upload_bytes"),
             ("SPACE_QUOTA_BYTES", "space_quota_bytes"),
+            ("WRITE_QUEUE", "write_queue"),
         ):
             raw = _env(name)
             if raw is not None:
