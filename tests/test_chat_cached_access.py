@@ -134,7 +134,8 @@ async def test_a_message_is_written_in_four_statements(server, connect_as) -> No
         if conn.get_execution_options().get("twinspace_writer") and not control:
             written.append(statement)
 
-    engine = server.runtime.db.engine.sync_engine
+    db = server.runtime.db
+    engine = (db.writer_engine if db.writer is not None else db.engine).sync_engine
     event.listen(engine, "before_cursor_execute", on_execute)
     try:
         ack = await send(lea, "counted")

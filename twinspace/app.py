@@ -149,6 +149,8 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
     )
     app_metrics = metrics.Metrics(sio)
     app_metrics.watch_database(db.engine)
+    if db.writer is not None:
+        app_metrics.watch_database(db.writer_engine)
     if hasattr(sio.manager, "metrics"):
         sio.manager.metrics = app_metrics
     db.on_commit = make_publisher(sio, app_metrics)

@@ -93,8 +93,11 @@ class Database:
         self.write_sessions = async_sessionmaker(writer, expire_on_commit=False)
         self.writer: SqliteWriter | None = None
         self.admission: PoolAdmission | None = None
-        if self.is_sqlite:
-            self.writer = SqliteWriter(writer, queue_limit=write_queue)
+        if self.is_sqlite:  # its own connection: never waits for one that readers hold
+            self.writer_engine = create_async_engine(url, pool_size=1, max_overflow=0, **kwargs)
+            _configure_sqlite(self.writer_engine)
+            writes = self.writer_engine.execution_options(twinspace_writer=True)
+            self.writer = SqliteWriter(writes, queue_limit=write_queue)
         else:  # leave a few connections of the pool to readers
             slots = max(1, pool_size + max_overflow - 4)
             self.admission = PoolAdmission(slots, queue_limit=write_queue)
@@ -127,6 +130,8 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self.writer is not None:
+            await self.writer_engine.dispose()
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:
