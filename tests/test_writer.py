@@ -44,6 +44,8 @@ async def stored_seqs(db: Database) -> list[int]:
 
 async def test_concurrent_writes_are_grouped_and_each_released_after_commit(database_url) -> None:
     db = Database(database_url)
+    if db.writer is not None:  # a batch closes when nobody waits (not on time, in this test)
+        db.writer.max_batch_seconds = 60
     visible_at_release: list[bool] = []
 
     async def write(n: int) -> int:
@@ -65,7 +67,7 @@ async def test_concurrent_writes_are_grouped_and_each_released_after_commit(data
     assert visible_at_release == [True] * 59
     if db.writer is not None:
         assert db.writer.stats.units == 59
-        assert db.writer.stats.batches < 30  # group commit: far fewer commits than writes
+        assert db.writer.stats.batches <= 3  # group commit: 60 writes queued, a few COMMITs
         assert db.writer.stats.largest_batch > 1
     await db.dispose()
 
@@ -93,10 +95,18 @@ async def test_a_full_write_queue_is_refused_at_once(database_url) -> None:
         await queued(99)
     assert time.monotonic() - started < 0.5
     assert refused.value.details["retry_after"] >= 1
+
+    async def housekeeping() -> int:  # must happen whatever the load: waits, never refused
+        async with db.unit_of_work(bounded=False) as uow:
+            return (await record_event(uow, ROOM, "test.write", {"n": "cleanup"})).seq
+
+    cleanup = asyncio.create_task(housekeeping())
+    await until(lambda: len(gate.waiting) == 3)
     release.set()
     await holding
     assert sorted(await asyncio.gather(*waiting)) == [2, 3]
-    assert await stored_seqs(db) == [1, 2, 3]
+    assert await cleanup == 4
+    assert await stored_seqs(db) == [1, 2, 3, 4]
     await db.dispose()
 
 

@@ -109,19 +109,20 @@ class Database:
             yield session
 
     @asynccontextmanager
-    async def unit_of_work(self) -> AsyncIterator[UnitOfWork]:
+    async def unit_of_work(self, *, bounded: bool = True) -> AsyncIterator[UnitOfWork]:
         """Run writes in one transaction; publish their events only after COMMIT.
 
         SQLite: through the process's single writer (group commit, see ``writer.py``);
         PostgreSQL: a transaction of its own once admitted. Either way, past a bounded
-        queue the call is refused at once with ``Busy``."""
+        queue the call is refused at once with ``Busy`` (unless ``bounded=False``: writes
+        that must happen whatever the load, such as forgetting a closed socket)."""
         if self.writer is not None:
-            async with self.writer.session() as session:
+            async with self.writer.session(bounded) as session:
                 uow = UnitOfWork(session)
                 yield uow
         else:
             assert self.admission is not None
-            async with self.admission.slot(), self.write_sessions() as session:
+            async with self.admission.slot(bounded), self.write_sessions() as session:
                 uow = UnitOfWork(session)
                 async with session.begin():
                     yield uow

@@ -63,16 +63,18 @@ class Admission:
         self.refused += 1
         return Busy(BUSY_MESSAGE, retry_after=self.retry_after())
 
-    async def acquire(self) -> None:
+    async def acquire(self, bounded: bool = True) -> None:
+        """Take a slot; ``bounded=False`` (housekeeping that must happen, such as forgetting
+        a closed socket) waits however long the queue is instead of being refused."""
         if self.holders < self.slots and not self.waiting:
             self.holders += 1
             return
-        if len(self.waiting) >= self.queue_limit:
+        if bounded and len(self.waiting) >= self.queue_limit:
             raise self.refuse()
         turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.waiting.append(turn)
         try:
-            await asyncio.wait_for(asyncio.shield(turn), self.wait_limit)
+            await asyncio.wait_for(asyncio.shield(turn), self.wait_limit if bounded else None)
         except TimeoutError:
             if turn.done() and not turn.cancelled():  # handed over just as the wait ended
                 self.release()
@@ -132,10 +134,10 @@ class SqliteWriter:
         self._batch: _Batch | None = None
 
     @asynccontextmanager
-    async def session(self) -> AsyncIterator[AsyncSession]:
+    async def session(self, bounded: bool = True) -> AsyncIterator[AsyncSession]:
         if _holding.get():
             raise RuntimeError("a unit of work cannot open another one (single SQLite writer)")
-        await self.turn.acquire()
+        await self.turn.acquire(bounded)
         token = _holding.set(True)
         batch: _Batch | None = None
         try:
@@ -223,8 +225,8 @@ class PoolAdmission:
         self.turn = Admission(slots, queue_limit, wait_limit)
 
     @asynccontextmanager
-    async def slot(self) -> AsyncIterator[None]:
-        await self.turn.acquire()
+    async def slot(self, bounded: bool = True) -> AsyncIterator[None]:
+        await self.turn.acquire(bounded)
         try:
             yield
         finally:

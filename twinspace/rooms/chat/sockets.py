@@ -34,7 +34,7 @@ async def on_joined(
 ) -> None:
     if target.chat is None or user is None:
         return
-    async with rt.db.unit_of_work() as uow:
+    async with rt.db.unit_of_work(bounded=False) as uow:  # presence must match the sockets
         await do_enter(uow.session, sid, target.chat, user, viewer.role)
     await emit_presence(rt, target.chat, to=sid)
     name = chat_room_name(target.chat.space_id, target.chat.name)
@@ -43,7 +43,7 @@ async def on_joined(
 
 async def on_left(rt: Runtime, sid: str, room_ids: list[int] | None = None) -> None:
     """Forget this socket's presence (in some rooms, or all) and tell those rooms."""
-    async with rt.db.unit_of_work() as uow:
+    async with rt.db.unit_of_work(bounded=False) as uow:
         if room_ids is None:
             left = await do_leave(uow.session, sid)
         else:
