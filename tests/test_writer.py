@@ -83,7 +83,7 @@ async def test_a_full_write_queue_is_refused_at_once(database_url) -> None:
             await release.wait()
 
     async def queued(n: int) -> int:
-        async with db.unit_of_work() as uow:
+        async with db.unit_of_work(bounded=True) as uow:
             return (await record_event(uow, ROOM, "test.write", {"n": n})).seq
 
     holding = asyncio.create_task(holder())

@@ -109,13 +109,15 @@ class Database:
             yield session
 
     @asynccontextmanager
-    async def unit_of_work(self, *, bounded: bool = True) -> AsyncIterator[UnitOfWork]:
+    async def unit_of_work(self, *, bounded: bool = False) -> AsyncIterator[UnitOfWork]:
         """Run writes in one transaction; publish their events only after COMMIT.
 
         SQLite: through the process's single writer (group commit, see ``writer.py``);
-        PostgreSQL: a transaction of its own once admitted. Either way, past a bounded
-        queue the call is refused at once with ``Busy`` (unless ``bounded=False``: writes
-        that must happen whatever the load, such as forgetting a closed socket)."""
+        PostgreSQL: a transaction of its own once admitted. Writes a person is waiting
+        for (a chat message, a command) pass ``bounded=True``: past a bounded queue they
+        are refused at once with ``Busy``. The others (a socket's rows when it connects or
+        closes, presence, background jobs) wait their turn whatever the load, so that the
+        state of the live sockets never goes wrong under a storm."""
         if self.writer is not None:
             async with self.writer.session(bounded) as session:
                 uow = UnitOfWork(session)

@@ -36,6 +36,6 @@ async def run_chat_command(
             return await lean_send(db, settings, user, space_id, room_name, payload)
         except NeedsFullPath:
             pass  # held by the word filter: the general command stores it for moderation
-    async with db.unit_of_work() as uow:
+    async with db.unit_of_work(bounded=True) as uow:  # under overload: `busy` at once
         call = await load_chat_call(uow, user, space_id, room_name, settings, spec.action)
         return await spec.run(call, payload)

@@ -63,7 +63,7 @@ async def lean_send(
     cache = access_cache(db)
     may_enter = False
     try:
-        async with db.unit_of_work() as uow:
+        async with db.unit_of_work(bounded=True) as uow:  # under overload: `busy` at once
             session = uow.session
             cache.sync(await read_epoch(session))
             access = await cache.room(session, space_id, room_name)
