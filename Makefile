@@ -11,9 +11,12 @@ PORT ?= 8000
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+# TwinSpace, then the example third-party tool (examples/twinspace-poll): both plug their
+# tools in through the twinspace.tools entry points this step writes.
+$(VENV)/.installed: pyproject.toml examples/twinspace-poll/pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e examples/twinspace-poll
 	touch $@
 
 frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
@@ -44,13 +47,15 @@ system-deps:
 
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 # The whole suite on SQLite, then again on a PostgreSQL cluster the tests start themselves
 # (the browser tests run once, on SQLite: they test pages, not the database).
 test: system-deps setup
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest
-	$(BIN)/pytest --db=postgresql --ignore=tests/e2e
+	$(BIN)/pytest --db=postgresql --ignore=tests/e2e --ignore=examples/twinspace-poll/tests/test_poll_browser.py
 
 bench: setup
 	$(BIN)/python bench/chat_fanout.py

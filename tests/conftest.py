@@ -30,6 +30,10 @@ from twinspace.migrate import upgrade
 from twinspace.runtime import Runtime
 from twinspace.settings import Settings
 from twinspace.spaces.models import Membership
+from twinspace.wiring import wire
+
+# Tools, domain reactions and socket features are registered as the app and CLI do.
+wire()
 
 # Extra members so every role of the matrix has a person: (username, role in TwinSpace 1)
 EXTRA_MEMBERS = [
@@ -68,15 +72,6 @@ async def _seed(url: str, var_dir: Path) -> None:
             await uow.session.flush()
             uow.session.add(Membership(space_id=1, user_id=user.id, role=role))
     await db.dispose()
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption(
-        "--db",
-        choices=("sqlite", "postgresql"),
-        default=os.environ.get("TWINSPACE_TEST_DB", "sqlite"),
-        help="database of every test (default: $TWINSPACE_TEST_DB or sqlite)",
-    )
 
 
 @pytest.fixture(scope="session")

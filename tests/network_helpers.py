@@ -3,6 +3,7 @@ and a snapshot of the network's tables to prove a refusal changed nothing."""
 
 from __future__ import annotations
 
+import zlib
 from typing import Any
 
 import httpx
@@ -41,6 +42,8 @@ def person(username: str, country: str, school: str, city: str, **extra: Any) ->
         "country": country,
         "school_name": school,
         "school_city": city,
+        "school_address": f"1 rue de l'École, {city}",
+        "school_number": f"N{zlib.crc32(f'{country}:{school}'.encode()):010d}",
         **extra,
     }
 

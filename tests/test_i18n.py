@@ -128,7 +128,7 @@ def test_template_is_up_to_date_with_the_code(tmp_path: Path) -> None:
 
 
 def page_lang(response: httpx.Response) -> str:
-    match = re.search(r'<html lang="([a-z]+)">', response.text)
+    match = re.search(r'<html lang="([a-z]+)"', response.text)
     assert match, response.text[:200]
     return match.group(1)
 

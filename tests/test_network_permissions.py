@@ -10,6 +10,7 @@ from twinspace.errors import Forbidden, NotFound
 from twinspace.permissions import (
     access_found,
     access_network,
+    access_network_profile,
     access_nss,
     access_site_admin,
     in_network,
@@ -84,6 +85,15 @@ def test_only_site_admins_manage_countries(kind) -> None:
     else:
         with pytest.raises(Forbidden):
             access_site_admin(kind)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_only_listed_people_edit_a_network_profile(kind) -> None:
+    if kind in ("teacher", "member"):
+        access_network_profile(kind)
+    else:
+        with pytest.raises(Forbidden):
+            access_network_profile(kind)
 
 
 async def test_the_twinspace_visitor_stays_out_of_the_network(server: RunningServer, login):

@@ -19,9 +19,18 @@ async def test_a_teacher_registers_creates_a_school_and_is_logged_in(server: Run
     profile = (await client.get(f"/api/v1/members/{me['id']}")).json()
     assert profile["eligible"] is True
     assert profile["school"]["name"] == "École Jean Moulin"
-    # the same school, typed differently, is found again instead of being doubled
+    # the same school (its national number typed differently) is joined instead of doubled
+    number = person("marie", "FR", "École Jean Moulin", "Nantes")["school_number"]
     other = await register(
-        server, **person("paulo", "FR", "ecole jean moulin", "NANTES", email="p@x.invalid")
+        server,
+        **person(
+            "paulo",
+            "FR",
+            "ecole jean moulin",
+            "NANTES",
+            email="p@x.invalid",
+            school_number=f" {number.lower()[:4]} {number.lower()[4:]}",
+        ),
     )
     again = (await other.get(f"/api/v1/members/{other.user_id}")).json()
     assert again["school"]["id"] == profile["school"]["id"]

@@ -111,6 +111,30 @@ async def test_pages_and_metrics_through_nginx(nginx_site: Site) -> None:
         assert (await http.get("/metrics")).status_code == 404  # not on the public site
 
 
+async def test_compression_and_caching_rules_through_nginx(nginx_site: Site) -> None:
+    gzip = {"accept-encoding": "gzip"}
+    async with httpx.AsyncClient(base_url=nginx_site.url) as http:
+        public = await http.get("/spaces/1/pages/1", headers=gzip)
+        assert public.headers["content-encoding"] == "gzip"
+        assert public.headers["cache-control"] == "no-cache"
+        again = await http.get(
+            "/spaces/1/pages/1", headers={**gzip, "if-none-match": public.headers["etag"]}
+        )
+        assert again.status_code == 304
+        style = next(u for u in public.text.split('"') if u.startswith("/static/build/app-"))
+        static = await http.get(style, headers=gzip)
+        assert static.headers["cache-control"] == "public, max-age=31536000, immutable"
+        assert static.headers["content-encoding"] == "gzip"
+    anne = await api_login(nginx_site.url, "anne")
+    try:
+        home = await anne.get("/spaces/1", headers=gzip)
+        assert home.headers["cache-control"] == "no-store"
+        assert home.headers["content-encoding"] == "gzip"
+        assert (await anne.get("/api/v1/me")).headers["cache-control"] == "no-store"
+    finally:
+        await anne.aclose()
+
+
 async def connected_per_process(site: Site) -> list[int]:
     counts = []
     async with httpx.AsyncClient() as http:

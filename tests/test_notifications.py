@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 import httpx
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import delete, func, select
 
 from tests.conftest import RunningServer
 from twinspace.accounts.models import User
@@ -15,6 +16,14 @@ from twinspace.notifications.models import Notification
 from twinspace.notifications.service import notify
 
 REQUEST = N_("%(name)s is muted until %(time)s.")  # any catalogued message with params
+
+
+@pytest.fixture(autouse=True)
+async def empty_bells(server: RunningServer) -> None:
+    """These tests count from an empty bell: the demo's own notifications (the requests
+    that wait in it) are removed first."""
+    async with server.runtime.db.unit_of_work() as uow:
+        await uow.session.execute(delete(Notification))
 
 
 async def _user_id(server: RunningServer, username: str) -> int:

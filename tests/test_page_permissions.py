@@ -15,13 +15,13 @@ from tests.conftest import ROLE_USERS, RunningServer, start_server, stop_server
 from tests.support import LiveClient, api_login
 from tests.test_permissions import ROLE_OF_USER, expected
 from twinspace.accounts.models import User
+from twinspace.pages.base import BaseTool, ToolCommand, WidgetContext
+from twinspace.pages.registry import register, unregister
+from twinspace.pages.widgets import check_add_widget
 from twinspace.permissions import Action, Room
 from twinspace.rooms.pages.actions import check_add_page
-from twinspace.rooms.pages.widgets import check_add_widget
 from twinspace.settings import Settings
 from twinspace.spaces.models import Space
-from twinspace.tools.base import BaseTool, ToolCommand, WidgetContext
-from twinspace.tools.registry import register, unregister
 
 
 async def _ok(ctx: WidgetContext, payload: dict[str, Any]) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from tests.conftest import RunningServer
 from tests.people_support import user_id
-from twinspace.rooms.pages.models import Page, Widget
+from twinspace.pages.models import Page, Widget
 
 
 async def _blog_widget(server: RunningServer, room: str) -> tuple[int, int]:

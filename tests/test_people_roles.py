@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from tests.conftest import RunningServer
 from tests.people_support import snapshot, user_id
-from twinspace.rooms.pages.models import Page, Widget
+from twinspace.pages.models import Page, Widget
 from twinspace.spaces.models import Membership
 
 

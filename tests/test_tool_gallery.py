@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from tests.conftest import ROLE_USERS, RunningServer
 from tests.support import LiveClient
 from twinspace.files import StoredFile, sweep_orphans
-from twinspace.tools.gallery.images import UnsupportedImage, process_image
+from twinspace.images import UnsupportedImage, process_image
 from twinspace.tools.gallery.models import GalleryAlbum, GalleryPhoto
 
 MEMBERS = ("teacher_admin", "teacher_member", "pupil_admin", "pupil_member", "visitor")

@@ -11,10 +11,10 @@ from markupsafe import Markup, escape
 
 from tests.conftest import RunningServer, start_server, stop_server
 from tests.support import LiveClient, api_login
+from twinspace.pages.base import BaseTool, ToolCommand, WidgetContext
+from twinspace.pages.registry import ToolAlreadyRegistered, get_tool, register, unregister
 from twinspace.permissions import Action
 from twinspace.settings import Settings
-from twinspace.tools.base import BaseTool, ToolCommand, WidgetContext
-from twinspace.tools.registry import ToolAlreadyRegistered, get_tool, register, unregister
 
 
 async def _say(ctx: WidgetContext, payload: dict[str, Any]) -> dict[str, Any]:

@@ -10,8 +10,10 @@ next message after a mute, a lock, a removal or a role change is checked against
 state, with or without Redis, whatever the order in which processes hear about it.
 
 The epoch is bumped in the writing transaction itself by session hooks (ORM flushes and
-ORM-executed INSERT/UPDATE/DELETE), so no write path can forget it. It lives in the
-``room_counters`` table under a key that no room name can take.
+ORM-executed INSERT/UPDATE/DELETE), so no write path can forget it. The hooks are
+registered when this module is imported: by the chat (so every server process) and by
+``twinspace.cli`` (so every command that writes). It lives in the ``room_counters`` table
+under a key that no room name can take.
 """
 
 from __future__ import annotations

@@ -14,27 +14,39 @@ import socketio
 from sqlalchemy import delete
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount
-from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from twinspace.accounts import views_mail, views_school
 from twinspace.accounts.passwords import PasswordService
+from twinspace.api import openapi as api_openapi
 from twinspace.api import session as api_session
 from twinspace.api import spaces as api_spaces
 from twinspace.db import Database, utcnow
 from twinspace.errors import DomainError, Unauthorized
 from twinspace.files import sweep_orphans
+from twinspace.help import views as help_views
 from twinspace.i18n import N_
+from twinspace.i18n.formatting import install as install_formatting
+from twinspace.label import api as label_api
+from twinspace.label import views as label_views
 from twinspace.monitoring import health, metrics
 from twinspace.network import api as network_api
+from twinspace.network import views_kits as network_kits
+from twinspace.network import views_lifecycle as lifecycle_views
+from twinspace.network import views_page_templates as network_page_templates
 from twinspace.network import views_people as network_people
+from twinspace.network import views_profile as network_profile
 from twinspace.network import views_projects as network_projects
-from twinspace.notifications import views as notifications_views
+from twinspace.network.lifecycle import run_project_lifecycle
+from twinspace.pages.registry import all_tools, load_builtin_tools
 from twinspace.people.routes import routes as people_routes
+from twinspace.privacy import views as privacy_views
 from twinspace.realtime import nodes
-from twinspace.realtime.handlers import register_handlers
+from twinspace.realtime.handlers import disconnect_sessions, register_handlers
 from twinspace.realtime.models import LiveSocket
 from twinspace.realtime.server import create_sio, make_publisher
 from twinspace.rooms import views as room_views
@@ -48,12 +60,29 @@ from twinspace.rooms.pages import views as pages_views
 from twinspace.runtime import Runtime
 from twinspace.settings import Settings
 from twinspace.storage import LocalStorage
-from twinspace.tools.registry import all_tools, load_builtin_tools
-from twinspace.web import pages
+from twinspace.web import assets, pages
+from twinspace.web import notifications as notifications_views
+from twinspace.web.assets import Assets, CachedStaticFiles
 from twinspace.web.context import render, translate
+from twinspace.web.http_cache import HttpCacheMiddleware
 from twinspace.web.middleware import RequestContextMiddleware
+from twinspace.wiring import wire
 
 log = logging.getLogger(__name__)
+
+
+# Uploads that are already compressed (office documents and archives are zip files).
+NOT_COMPRESSED = (
+    *DEFAULT_EXCLUDED_CONTENT_TYPES,
+    "application/pdf",
+    "application/octet-stream",
+    "application/vnd.oasis.opendocument.text",
+    "application/vnd.oasis.opendocument.spreadsheet",
+    "application/vnd.oasis.opendocument.presentation",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+)
 
 
 def _is_api(request: Request) -> bool:
@@ -66,8 +95,11 @@ async def domain_error(request: Request, exc: Exception) -> Response:
     retry_after = exc.details.get("retry_after")
     headers = {"Retry-After": str(math.ceil(retry_after))} if retry_after else None
     if _is_api(request):
+        details = dict(exc.details)
+        if isinstance(details.get("fields"), dict):  # field → message, in the reader's language
+            details["fields"] = {k: translate(request, v) for k, v in details["fields"].items()}
         return JSONResponse(
-            {"ok": False, "error": exc.code, "message": message, **exc.details},
+            {"ok": False, "error": exc.code, "message": message, **details},
             exc.status,
             headers=headers,
         )
@@ -115,6 +147,11 @@ async def _purge_daily(rt: Runtime) -> None:
             except Exception:
                 log.exception("maintenance of the %s tool failed", tool.kind)
         try:
+            run = await run_project_lifecycle(rt.db, rt.storage, rt.settings)
+            await disconnect_sessions(rt, run.ended_sessions or [])
+        except Exception:
+            log.exception("the projects' lifecycle job failed")
+        try:
             await sweep_orphans(rt.db, rt.storage)
         except Exception:
             log.exception("sweeping orphan files failed")
@@ -133,11 +170,13 @@ def template_environment(settings: Settings) -> jinja2.Environment:
             jinja2.PrefixLoader(tool_dirs),
         ]
     )
-    return jinja2.Environment(loader=loader, autoescape=jinja2.select_autoescape(["html"]))
+    env = jinja2.Environment(loader=loader, autoescape=jinja2.select_autoescape(["html"]))
+    install_formatting(env)
+    return env
 
 
 def create_app(settings: Settings) -> socketio.ASGIApp:
-    load_builtin_tools()
+    wire()
     db = Database(settings.database_url, write_queue=settings.write_queue)
     sio = create_sio(settings)
     rt = Runtime(
@@ -190,11 +229,20 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
     app = Starlette(
         routes=[
             *pages.routes,
+            *api_openapi.routes,
             *api_session.routes,
+            *views_mail.routes,
+            *views_school.routes,
+            *help_views.routes,
             *api_spaces.routes,
             *network_api.routes,
             *network_people.routes,
+            *network_profile.routes,
+            *network_kits.routes,
+            *network_page_templates.routes,
             *network_projects.routes,
+            *label_api.routes,
+            *label_views.routes,
             *notifications_views.routes,
             *room_views.routes,
             *people_routes,
@@ -204,9 +252,14 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
             *[route for tool in all_tools() for route in tool.routes()],  # before the generic
             *pages_views.routes,  # POST /spaces/{id}/widgets/{widget}/{command} would catch them
             *pages_api.routes,
+            *privacy_views.routes,
+            *lifecycle_views.routes,
             *health.routes,
+            *assets.routes,
             *metrics.routes,
-            Mount("/static", StaticFiles(directory=static_dir, check_dir=False), name="static"),
+            Mount(
+                "/static", CachedStaticFiles(directory=static_dir, check_dir=False), name="static"
+            ),
         ],
         exception_handlers={
             DomainError: domain_error,
@@ -220,8 +273,15 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
     app.state.migration_heads = health.migration_heads(settings.database_url)
     app.state.redis_probe = None
     app.state.templates = Jinja2Templates(env=template_environment(settings))
-    app.state.assets_built = (static_dir / "build" / "app.js").exists()
-    wrapped = RequestContextMiddleware(app, secure_cookies=settings.secure_cookies)
+    app.state.assets = Assets(static_dir)
+    app.state.templates.env.globals["asset"] = app.state.assets.url
+    compressed = GZipMiddleware(
+        HttpCacheMiddleware(app),
+        minimum_size=1024,
+        compresslevel=6,
+        exclude_content_types=NOT_COMPRESSED,
+    )
+    wrapped = RequestContextMiddleware(compressed, secure_cookies=settings.secure_cookies)
     asgi = socketio.ASGIApp(sio, other_asgi_app=wrapped, socketio_path="socket.io")
     asgi.runtime = rt  # type: ignore[attr-defined]
     return asgi

@@ -7,6 +7,7 @@ import asyncio
 import gc
 import os
 import sys
+from pathlib import Path
 
 from twinspace.settings import Settings
 
@@ -14,9 +15,9 @@ DEMO_ACCOUNTS = (
     "  teachers:      anne (France, administrator), jonas (Germany, administrator)\n"
     "  pupils:        lea, tom\n"
     "  visitor:       paul\n"
-    "  NSS officers:  nss-fr, nss-de\n"
+    "  NSS officers:  nss-fr, nss-de, nss-es\n"
     "  network:       lucia (Spain), piotr (Poland): postings, contacts, and the project\n"
-    "                 \"Legends of our towns\" (lucia, anne) awaits the NSS of Spain, France\n"
+    '                 "Legends of our towns" (lucia, anne) awaits the NSS of Spain, France\n'
     "  password for every demo account: demo-pass"
 )
 
@@ -44,10 +45,79 @@ async def _purge_chat(settings: Settings) -> int:
         await db.dispose()
 
 
+def cmd_privacy(args: argparse.Namespace, settings: Settings) -> None:
+    from twinspace.db import Database
+    from twinspace.errors import DomainError
+    from twinspace.privacy.actions import erase_person, export_person, get_person_id
+    from twinspace.storage import LocalStorage
+
+    storage = LocalStorage(settings.media_dir)
+
+    async def run() -> str:
+        db = Database(settings.database_url)
+        try:
+            user_id = await get_person_id(db, args.username)
+            if args.action == "export":
+                path = await export_person(db, storage, user_id, Path(args.out))
+                return f"Exported the data of {args.username} to {path}."
+            erasure, _ = await erase_person(db, storage, user_id)
+            return (
+                f"Erased {args.username}: {sum(erasure.deleted.values())} rows deleted, "
+                f"{sum(erasure.reattributed.values())} contributions kept as a former member, "
+                f"{len(erasure.file_keys)} files removed."
+            )
+        finally:
+            await db.dispose()
+
+    if args.action == "erase" and not args.yes:
+        if not sys.stdin.isatty():
+            sys.exit("Refusing to erase without confirmation: run it on a terminal or add --yes.")
+        answer = input(f"Erase {args.username} and all their personal data? Type the username: ")
+        if answer.strip() != args.username:
+            sys.exit("Not erased.")
+    try:
+        print(asyncio.run(run()))
+    except DomainError as error:
+        sys.exit(f"{args.username}: {error.message}")
+
+
 def cmd_migrate(settings: Settings) -> None:
     from twinspace.migrate import upgrade
 
     upgrade(settings.database_url)
+
+
+def prepare_database(settings: Settings) -> None:
+    """A new, empty database is migrated here (so `serve --demo` works in one command); one
+    that an older version left behind the code's migrations is refused: upgrading is a step
+    the administrator takes, after a backup, with `twinspace migrate`."""
+    from twinspace.migrate import SchemaState, schema_state
+
+    state = schema_state(settings.database_url)
+    if state is SchemaState.EMPTY:
+        cmd_migrate(settings)
+    elif state is SchemaState.BEHIND:
+        sys.exit(
+            f"The database is behind TwinSpace {version()}'s migrations. Back it up, run "
+            "`twinspace migrate` (with the same TWINSPACE_DATABASE_URL), then start the server."
+        )
+    elif state is SchemaState.NEWER:
+        sys.exit(
+            "The database was migrated by a newer TwinSpace than this one "
+            f"({version()}): run the newer version, or restore a backup made before it."
+        )
+
+
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed_version
+
+    try:
+        return installed_version("twinspace")
+    except PackageNotFoundError:  # running from a checkout that was never installed
+        from twinspace import __version__
+
+        return __version__
 
 
 def _freeze_heap() -> None:
@@ -74,7 +144,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
 
     if args.workers > 1 and not settings.redis_url:
         sys.exit("twinspace serve --workers N needs TWINSPACE_REDIS_URL (processes share Redis)")
-    cmd_migrate(settings)
+    prepare_database(settings)
     if args.demo:
         created = asyncio.run(_seed_demo(settings))
         print("Demo data " + ("created." if created else "already present, reused."))
@@ -99,6 +169,45 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     uvicorn.run(app, **options)
 
 
+def schema_document(kind: str) -> dict:
+    """The OpenAPI document of /api/v1/ or the AsyncAPI document of the socket protocol,
+    built from the code's declarations (no database, no server needed)."""
+    import tempfile
+    from pathlib import Path
+
+    from twinspace import __version__
+
+    if kind == "asyncapi":
+        from twinspace.realtime.protocol import build_asyncapi
+
+        return build_asyncapi(__version__)
+    from twinspace.api.openapi import build_openapi
+    from twinspace.app import create_app
+
+    scratch = Path(tempfile.gettempdir())
+    settings = Settings(
+        var_dir=scratch,
+        database_url="sqlite+aiosqlite://",
+        redis_url=None,
+        secret_key="schema",
+        media_dir=scratch / "twinspace-schema-media",
+    )
+    routes = create_app(settings).other_asgi_app.app.routes  # type: ignore[attr-defined]
+    return build_openapi(routes, __version__)
+
+
+def cmd_schema(args: argparse.Namespace) -> None:
+    import json
+
+    text = json.dumps(schema_document(args.kind), indent=2, ensure_ascii=False) + "\n"
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        print(f"Wrote {args.out}.")
+    else:
+        sys.stdout.write(text)
+
+
 def _has_sansio() -> bool:
     try:
         import websockets  # noqa: F401
@@ -109,7 +218,10 @@ def _has_sansio() -> bool:
 
 
 def main(argv: list[str] | None = None) -> None:
+    import twinspace.access_epoch  # noqa: F401, PLC0415 - writes here move the access epoch too
+
     parser = argparse.ArgumentParser(prog="twinspace", description="TwinSpace server")
+    parser.add_argument("--version", action="version", version=f"twinspace {version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the server")
     serve.add_argument("--host", default="127.0.0.1")
@@ -126,14 +238,32 @@ def main(argv: list[str] | None = None) -> None:
     )
     sub.add_parser("migrate", help="apply database migrations")
     sub.add_parser("demo", help="create the demo installation (once)")
+    schema = sub.add_parser(
+        "schema", help="print the OpenAPI (HTTP API) or AsyncAPI (Socket.IO) document"
+    )
+    schema.add_argument("kind", choices=("openapi", "asyncapi"))
+    schema.add_argument("--out", help="write it to this file instead")
     sub.add_parser("purge-chat", help="delete chat history older than each TwinSpace keeps it")
+    privacy = sub.add_parser("privacy", help="export or erase a person's data")
+    privacy_sub = privacy.add_subparsers(dest="action", required=True)
+    export = privacy_sub.add_parser("export", help="write a person's data to a ZIP file")
+    export.add_argument("username")
+    export.add_argument("--out", required=True, help="the ZIP file to write")
+    erase = privacy_sub.add_parser("erase", help="erase a person (asks for confirmation)")
+    erase.add_argument("username")
+    erase.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     args = parser.parse_args(argv)
+    if args.command == "schema":
+        cmd_schema(args)
+        return
     settings = Settings.from_env()
     if args.command == "serve":
         cmd_serve(args, settings)
     elif args.command == "migrate":
         cmd_migrate(settings)
         print("Database is up to date.")
+    elif args.command == "privacy":
+        cmd_privacy(args, settings)
     elif args.command == "purge-chat":
         print(f"Purged {asyncio.run(_purge_chat(settings))} chat messages.")
     elif args.command == "demo":

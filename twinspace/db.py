@@ -75,9 +75,6 @@ class Database:
     ) -> None:
         """``write_queue``: units of work that may wait for their turn before the next one
         is refused with ``busy``; ``pool_size``/``max_overflow``: PostgreSQL connections."""
-        # every process that writes bumps the access epoch with the writes it watches
-        import twinspace.access_epoch  # noqa: F401, PLC0415 - registers session hooks
-
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         kwargs: dict[str, Any] = {"echo": echo}

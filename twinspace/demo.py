@@ -6,17 +6,18 @@ from sqlalchemy import select
 
 from twinspace.accounts.models import School, User, UserKind
 from twinspace.accounts.passwords import PasswordService
-from twinspace.db import Database, UnitOfWork
+from twinspace.db import Database, UnitOfWork, utcnow
+from twinspace.help.demo import add_help_demo
 from twinspace.network.demo import add_network_demo
+from twinspace.pages.models import Page
+from twinspace.pages.widgets import check_add_widget, run_tool_command
 from twinspace.people.demo import demo_people
 from twinspace.permissions import Role, Room
 from twinspace.rooms.chat.actions import check_send_message, do_create_chat_room
 from twinspace.rooms.pages.actions import check_add_page
-from twinspace.rooms.pages.models import Page
-from twinspace.rooms.pages.widgets import check_add_widget, run_tool_command
 from twinspace.settings import Settings
 from twinspace.spaces.models import Membership, Space
-from twinspace.tools.registry import load_builtin_tools
+from twinspace.wiring import wire
 
 DEMO_PASSWORD = "demo-pass"
 DEMO_TITLE = "Rivers that connect us"
@@ -129,7 +130,7 @@ async def ensure_demo(
     db: Database, passwords: PasswordService, settings: Settings | None = None
 ) -> bool:
     """Create the demo data unless it exists; returns True when it was created now."""
-    load_builtin_tools()
+    wire()
     async with db.read() as session:
         if await session.scalar(select(User.id).where(User.username == "anne")) is not None:
             return False
@@ -159,6 +160,7 @@ async def ensure_demo(
                 school_id=schools[school].id if school else None,
                 password_hash=hashed,
                 email=f"{username}@demo.invalid" if kind is UserKind.TEACHER else None,
+                email_verified_at=utcnow() if kind is UserKind.TEACHER else None,
             )
             s.add(user)
             await s.flush()
@@ -167,6 +169,7 @@ async def ensure_demo(
                 s.add(Membership(space_id=space.id, user_id=user.id, role=role.value))
         await _demo_pages(uow, space, users, settings)
         await add_network_demo(uow, users, hashed, space)
+        await add_help_demo(uow, users)
         await demo_people(uow, space, users, settings)
         general = await do_create_chat_room(uow, space.id, "general")
         general.title = "General"

@@ -403,6 +403,12 @@ def access_site_admin(kind: str | None) -> None:
         raise Forbidden(N_("Only site administrators can do this."))
 
 
+def access_network_profile(kind: str | None) -> None:
+    """Only the people the network lists (teachers, platform members) edit a network profile."""
+    if kind not in ("teacher", "member"):
+        raise Forbidden(N_("Only teachers and platform members have a network profile."))
+
+
 # --- The mailbox: who may write to whom inside a TwinSpace ------------------------------------
 
 
@@ -411,3 +417,199 @@ def may_write_to(sender_role: str | None, recipient_role: str) -> bool:
     messages; they both write to teachers, and everyone else to anyone."""
     pair = {Role(sender_role) if sender_role else Role.PUBLIC, Role(recipient_role)}
     return not (Role.VISITOR in pair and pair & PUPIL_ROLES)
+
+
+# --- Personal data: who may export or erase whose ------------------------------------------
+
+
+class DataRequest(enum.StrEnum):
+    EXPORT = "export"
+    ERASE = "erase"
+
+
+TEACHER_ROLES = frozenset({Role.TEACHER_ADMIN, Role.TEACHER})
+
+
+def access_personal_data(
+    request: DataRequest,
+    *,
+    actor_id: int,
+    actor_kind: str,
+    subject_id: int,
+    subject_kind: str,
+    roles_over_pupil: set[str],
+) -> None:
+    """Export: the person themself, a teacher of a TwinSpace where the person is a pupil, a
+    site administrator. Erase: a site administrator; a teacher administrator of the pupil's
+    TwinSpace; a person who is not a pupil, for their own account (pupils' accounts belong to
+    their teachers, who also reset their passwords). ``roles_over_pupil``: the actor's roles in
+    the TwinSpaces where the subject is a pupil. Anyone else learns nothing (not found)."""
+    if actor_kind == "admin":
+        return
+    if actor_id == subject_id:
+        if request is DataRequest.EXPORT or subject_kind != "pupil":
+            return
+        raise Forbidden(N_("Your teacher can erase your account."))
+    roles = {Role(role) for role in roles_over_pupil}
+    if request is DataRequest.EXPORT and roles & TEACHER_ROLES:
+        return
+    if request is DataRequest.ERASE and Role.TEACHER_ADMIN in roles:
+        return
+    raise NotFound(N_("No such person."))
+
+
+# --- The quality label: who may apply, who reads an application, who reviews it ---------------
+
+
+@dataclass(frozen=True)
+class LabelFacts:
+    """What the label's eligibility rules need to know about a teacher and a project."""
+
+    kind: str | None
+    european: bool  # the project's scope (a national project never earns a label)
+    project_open: bool  # the project's TwinSpace is open
+    founder: bool  # founder or co-founder
+    project_invited: bool  # invited into the project (not into the TwinSpace only) and a member
+    days_open: int  # whole days since the TwinSpace opened
+    min_days: int  # TWINSPACE_LABEL_MIN_DAYS
+    applied_this_year: bool  # already has an application (draft or sent) this year
+
+
+LABEL_REASONS: dict[str, str] = {
+    "not_teacher": N_("Only eTwinning teachers can apply for the quality label."),
+    "not_european": N_(
+        "Only a European project can receive the quality label, not a national one."
+    ),
+    "not_project_member": N_(
+        "Only the founders and the teachers invited into the project (not into the TwinSpace "
+        "only) can apply for the quality label."
+    ),
+    "not_open": N_("The project's TwinSpace is not open."),
+    "too_recent": N_("The project must have been open for at least %(days)s days."),
+    "already_applied": N_("You have already applied for this project's label this year."),
+}
+
+
+def label_refusals(facts: LabelFacts) -> list[str]:
+    """Every rule the teacher does not meet, as codes of LABEL_REASONS (empty: eligible)."""
+    codes = []
+    if facts.kind != "teacher":
+        codes.append("not_teacher")
+    if not facts.european:
+        codes.append("not_european")
+    if not (facts.founder or facts.project_invited):
+        codes.append("not_project_member")
+    if not facts.project_open:
+        codes.append("not_open")
+    elif facts.days_open < facts.min_days:
+        codes.append("too_recent")
+    if facts.applied_this_year:
+        codes.append("already_applied")
+    return codes
+
+
+def access_label_apply(facts: LabelFacts) -> None:
+    """Starting an application: every rule met, else 403 with each reason's code."""
+    codes = label_refusals(facts)
+    if codes:
+        raise Forbidden(
+            N_("You cannot apply for the quality label for this project."), reasons=codes
+        )
+
+
+def access_label_application(
+    user_id: int, kind: str | None, country: str | None, applicant_id: int, nss_country: str
+) -> str:
+    """Who reads an application: its applicant ("applicant") and the officers of the
+    applicant's NSS ("officer"); to anyone else it does not exist."""
+    if user_id == applicant_id:
+        return "applicant"
+    if kind == "nss" and country is not None and country == nss_country:
+        return "officer"
+    raise NotFound(N_("No such label application."))
+
+
+def access_label_review(kind: str | None, country: str | None, nss_country: str) -> None:
+    """Awarding or declining: an officer of the applicant's own NSS only."""
+    if kind != "nss" or country is None:
+        raise Forbidden(N_("Only national support service officers can do this."))
+    if country != nss_country:
+        raise NotFound(N_("No such label application."))
+
+
+def access_label_queue(kind: str | None, country: str | None) -> None:
+    if kind != "nss" or country is None:
+        raise Forbidden(N_("Only national support service officers can do this."))
+
+
+# --- Reaching strangers: an unconfirmed e-mail address ----------------------------------------
+
+
+def may_reach_out(kind: str | None, has_email: bool, email_verified: bool, mail_on: bool) -> bool:
+    """Publishing a posting and sending a contact request reach people who do not know you:
+    on an installation that sends mail, a teacher or platform member first confirms their
+    address. Everything else (reading, TwinSpaces, answering requests) needs no confirmation;
+    without a mailer nobody can confirm, so nothing waits for it."""
+    if not mail_on or kind not in ("teacher", "member") or not has_email:
+        return True
+    return email_verified
+
+
+def access_reach_out(
+    kind: str | None, has_email: bool, email_verified: bool, mail_on: bool
+) -> None:
+    if not may_reach_out(kind, has_email, email_verified, mail_on):
+        raise Forbidden(
+            N_("Confirm your e-mail address first: open the link we sent you, or ask again.")
+        )
+
+
+# --- School records ---------------------------------------------------------------------------
+
+
+def access_school_record(
+    kind: str | None, own_school_id: int | None, school_id: int | None
+) -> None:
+    """A school's contact details are read and corrected by its own teachers and members
+    only; to anybody else such a record answers as missing."""
+    if kind not in ("teacher", "member") or own_school_id is None or own_school_id != school_id:
+        raise NotFound(N_("No such school."))
+
+
+def access_nss_card(kind: str | None) -> None:
+    """Only an NSS officer has a contact card on the public help page (their own)."""
+    if kind != "nss":
+        raise Forbidden(N_("Only national support service officers have a contact card."))
+
+
+# --- A project's life: closing and reopening its TwinSpace ---------------------------------
+
+
+def access_close_project(
+    *,
+    actor_id: int,
+    actor_kind: str,
+    actor_country: str | None,
+    founder_ids: set[int],
+    founder_countries: set[str],
+    is_member: bool,
+) -> None:
+    """The founders close (and reopen) their project; the national support service of either
+    founder's country may close it too. Members learn they may not; others that it is not there."""
+    if actor_id in founder_ids:
+        return
+    if actor_kind == "nss" and actor_country in founder_countries:
+        return
+    if is_member:
+        raise Forbidden(
+            N_("Only the project's founders and their national support services can do this.")
+        )
+    raise NotFound(N_("No such project."))
+
+
+def access_reopen_project(*, actor_id: int, founder_ids: set[int], is_member: bool) -> None:
+    if actor_id in founder_ids:
+        return
+    if is_member:
+        raise Forbidden(N_("Only the project's founders can reopen it."))
+    raise NotFound(N_("No such project."))

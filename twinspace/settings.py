@@ -7,8 +7,10 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-FRONTEND_DIR = PROJECT_ROOT / "frontend"
+from twinspace.resources import CHECKOUT_FRONTEND, frontend_dir
+
+PROJECT_ROOT = CHECKOUT_FRONTEND.parent  # the checkout (docs/, deploy/): absent from a wheel
+FRONTEND_DIR = CHECKOUT_FRONTEND
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -52,7 +54,13 @@ class Settings:
     socket_transports: tuple[str, ...] = ("polling", "websocket")  # "websocket": no polling
     node_heartbeat_seconds: float = 10.0  # with Redis: liveness of each server process
     write_queue: int = 256  # units of work waiting to write; past it: `busy` at once
-    frontend_dir: Path = field(default=FRONTEND_DIR)
+    label_min_days: int = 60  # how long a project is open before its teachers may apply
+    retention_days: int = 1095  # a closed TwinSpace, its pupils and files are purged after this
+    pupil_notice_days: int = 30  # a closed TwinSpace's pupil accounts are disabled after this
+    smtp_url: str | None = None  # smtp://host:port (smtps:// for TLS); unset: mail goes to the log
+    mail_from: str = "TwinSpace <no-reply@localhost>"
+    public_url: str | None = None  # https://twinspace.example.org: the base of links in mail
+    frontend_dir: Path = field(default_factory=frontend_dir)
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -67,6 +75,9 @@ class Settings:
                 o.strip() for o in (_env("ALLOWED_ORIGINS", "") or "").split(",") if o.strip()
             ),
             "secure_cookies": (_env("SECURE_COOKIES", "0") or "0").lower() in ("1", "true", "yes"),
+            "smtp_url": _env("SMTP_URL"),
+            "mail_from": _env("MAIL_FROM", "TwinSpace <no-reply@localhost>"),
+            "public_url": (_env("PUBLIC_URL") or "").rstrip("/") or None,
             "allowed_upload_types": tuple(
                 t.strip().lower()
                 for t in (_env("ALLOWED_UPLOAD_TYPES", "") or "").split(",")
@@ -88,6 +99,9 @@ class Settings:
             ("MAX_UPLOAD_BYTES", "max_upload_bytes"),
             ("SPACE_QUOTA_BYTES", "space_quota_bytes"),
             ("WRITE_QUEUE", "write_queue"),
+            ("LABEL_MIN_DAYS", "label_min_days"),
+            ("RETENTION_DAYS", "retention_days"),
+            ("PUPIL_NOTICE_DAYS", "pupil_notice_days"),
         ):
             raw = _env(name)
             if raw is not None:

@@ -74,7 +74,7 @@ async def receive_uploads(
     if content_type != b"multipart/form-data" or not boundary:
         raise Invalid(N_("Send the file as multipart/form-data."))
     declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > total_max + 64 * 1024:
+    if declared and declared.isdecimal() and int(declared) > total_max + 64 * 1024:
         raise TooLarge(N_("This file is larger than allowed."), max_bytes=max_bytes)
     fields: dict[str, str] = {}
     uploads: list[Upload] = []

@@ -1,36 +1,48 @@
 // TwinSpace browser entry: live parts on top of server-rendered pages.
-import { startChat } from "./chat.js";
-import { startModeration } from "./moderation.js";
-import { startPages } from "./pages.js";
-import { enableConfirm } from "./confirm.js";
-import { readStrings } from "./i18n.js";
-import { startUploads } from "./uploads.js";
-import { startPeople } from "./people.js";
-import { startBell } from "./notifications.js";
-import { followCountry, startNetworkLive } from "./network.js";
+import { refreshTimes, shareZone, startClock } from "./when.js";
+import { startMenu } from "./menu.js";
 
-const chat = document.querySelector(".chat__main[data-room]");
-if (chat) startChat(chat);
-const moderation = document.querySelector("#moderation[data-room]");
-if (moderation) startModeration(moderation);
-const pages = document.querySelector(".pages[data-space]");
-if (pages) startPages(pages);
-else if (document.querySelector("form[data-confirm]")) {
-  const strings = { ...readStrings("i18n"), ...readStrings("i18n-pages") };
-  if (strings.cancel) enableConfirm(document, strings);
+// On every page: times in the reader's zone and words (kept fresh), the phone's site menu.
+// (never in the way of the live parts below, whatever happens here)
+try {
+  shareZone();
+  refreshTimes();
+  startClock();
+  const menuButton = document.getElementById("menu-button");
+  if (menuButton) startMenu(menuButton);
+} catch (error) {
+  console.error(error);
 }
+// Each part is a chunk of its own, loaded only by the pages that have it, so the login and
+// registration pages load no socket, chat or page-editing code.
+const when = (selector, load) => {
+  const node = document.querySelector(selector);
+  if (node) load().then((start) => start(node));
+  return node;
+};
 
-if (document.querySelector("form[data-upload-url]") || pages) startUploads(document);
-
-startPeople(document);
-const bell = document.getElementById("bell");
-if (bell) startBell(bell);
-
-const networkLive = document.querySelector("[data-network-live]");
-if (networkLive) startNetworkLive(networkLive);
-const schoolChoice = document.querySelector("select[data-follows]");
-if (schoolChoice) followCountry(schoolChoice);
-
-// The wiki's live editor is large: loaded only on a wiki page (a chunk of its own).
-const wiki = document.querySelector("[data-wiki-editor]");
-if (wiki) import("./wiki.js").then((m) => m.startWiki(wiki));
+when(".chat__main[data-room]", () => import("./chat.js").then((m) => m.startChat));
+when("#moderation[data-room]", () => import("./moderation.js").then((m) => m.startModeration));
+const pages = when(".pages[data-space]", () => import("./pages.js").then((m) => m.startPages));
+if (!pages && document.querySelector("form[data-confirm]")) {
+  Promise.all([import("./confirm.js"), import("./i18n.js")]).then(([confirm, i18n]) => {
+    const strings = { ...i18n.readStrings("i18n"), ...i18n.readStrings("i18n-pages") };
+    if (strings.cancel) confirm.enableConfirm(document, strings);
+  });
+}
+// uploads.js also checks the size cap of any file field before anything is sent
+if (document.querySelector("form[data-upload-url], input[type=file]") || pages) {
+  import("./uploads.js").then((m) => m.startUploads(document));
+}
+if (document.querySelector("[data-print], .feed[data-rooms], [data-unread-count][data-space]")) {
+  import("./people.js").then((m) => m.startPeople(document));
+}
+when("#bell", () => import("./notifications.js").then((m) => m.startBell));
+when("[data-network-live]", () => import("./network.js").then((m) => m.startNetworkLive));
+when("select[data-follows]", () => import("./network.js").then((m) => m.followCountry));
+when("[data-wiki-editor]", () => import("./wiki.js").then((m) => m.startWiki));
+when("form[data-label-draft]", () => import("./label.js").then((m) => m.startLabelDraft));
+const autosaved = document.querySelectorAll("form[data-autosave]");
+if (autosaved.length) {
+  import("./autosave.js").then((m) => autosaved.forEach((form) => m.startAutosave(form)));
+}

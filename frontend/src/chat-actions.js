@@ -57,6 +57,7 @@ export function messageActions({ list, socket, room, me, moderator, maxLength, r
     const toggle = document.createElement("button");
     toggle.type = "button";
     toggle.className = "message__toggle";
+    toggle.tabIndex = -1; // the list is one Tab stop: arrow keys reach the messages (below)
     toggle.setAttribute("aria-expanded", "false");
     toggle.setAttribute("aria-label", fmt(t.actionsFor, { name: authorName(li) }));
     toggle.title = t.actions;
@@ -187,7 +188,33 @@ export function messageActions({ list, socket, room, me, moderator, maxLength, r
     if (e.key === "Escape" && open) {
       e.preventDefault();
       close({ focus: true });
+      return;
     }
+    if (e.target.closest(".message__menu")) return;
+    // One Tab stop for the whole list: the arrow keys go from message to message (each one
+    // read out whole), Enter opens the focused message's actions; Tab goes on to the composer.
+    const messages = [...list.querySelectorAll("li.message")];
+    if (!messages.length) return;
+    const current = e.target.closest("li.message");
+    let next = null;
+    if (e.key === "ArrowUp") next = current ? messages[messages.indexOf(current) - 1] : messages.at(-1);
+    else if (e.key === "ArrowDown") next = current ? messages[messages.indexOf(current) + 1] : messages.at(-1);
+    else if (e.key === "Home") next = messages[0];
+    else if (e.key === "End") next = messages.at(-1);
+    else if ((e.key === "Enter" || e.key === " ") && current && e.target === current) {
+      const toggle = current.querySelector(".message__toggle");
+      if (toggle) {
+        e.preventDefault();
+        openMenu(current, toggle);
+      }
+      return;
+    } else return;
+    e.preventDefault();
+    if (!next && e.key === "ArrowUp") next = list.querySelector(".messages__start:not([hidden]) button");
+    if (!next) return;
+    next.tabIndex = -1;
+    next.focus();
+    next.scrollIntoView({ block: "nearest" });
   });
   document.addEventListener("click", (e) => {
     if (open && !open.li.contains(e.target)) close();

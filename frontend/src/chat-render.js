@@ -1,6 +1,6 @@
 // Chat message list items: one shape for messages from the page, live events, catch-up and
 // history; kept in order by their event id (data-id), pending (held) lines always last.
-import { clockTime } from "./i18n.js";
+import { timeElement } from "./when.js";
 
 const TEACHER_ROLES = new Set(["teacher_admin", "teacher_member"]);
 
@@ -103,11 +103,7 @@ export function messageNode(msg, me, t, { fresh = true } = {}) {
   const name = document.createElement("span");
   name.className = "message__author";
   name.textContent = author.name || "?";
-  const time = document.createElement("time");
-  time.className = "message__time";
-  const at = msg.at ? new Date(msg.at) : new Date();
-  time.dateTime = at.toISOString();
-  time.textContent = clockTime(at);
+  const time = timeElement(msg.at || new Date(), "message__time");
   const text = document.createElement("p");
   text.className = "message__text";
   text.textContent = msg.text;

@@ -40,10 +40,6 @@ export function startChat(section) {
   let wasConnected = false;
   let described = false;
 
-  for (const node of list.querySelectorAll("time.message__time[datetime]")) {
-    const at = new Date(node.dateTime);
-    if (!Number.isNaN(at.getTime())) node.textContent = clockTime(at);
-  }
 
   const nearBottom = () => list.scrollHeight - list.scrollTop - list.clientHeight < 80;
   let stuck = true; // the reader is at the newest message: stay there when the list resizes

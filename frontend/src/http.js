@@ -32,6 +32,7 @@ export async function apiCall(method, url, body) {
     status: response.status,
     error: answer.error || "http",
     message: typeof answer.message === "string" ? answer.message : "",
+    fields: answer.fields && typeof answer.fields === "object" ? answer.fields : {},
   };
 }
 

@@ -1,3 +1,5 @@
+import { absolute } from "./when.js";
+
 // Strings handed over by the page (a <script type="application/json"> block rendered through
 // the translation catalogue), and the tiny formatter the templates' "%(name)s" placeholders need.
 
@@ -19,8 +21,7 @@ export function plural(t, key, n, values = {}) {
   return fmt(n === 1 && one ? one : t[key], { n, ...values });
 }
 
-// "HH:MM" in the reader's time zone (the server renders UTC, which is all it knows).
+// A moment in words ("14 déc. 2026, 15:49") in the reader's language and time zone.
 export function clockTime(at) {
-  const date = at instanceof Date ? at : new Date(at);
-  return Number.isNaN(date.getTime()) ? "" : date.toTimeString().slice(0, 5);
+  return absolute(at);
 }

@@ -3,7 +3,8 @@
 // forms still post when there is no live connection (or no JavaScript).
 import { call, openSocket } from "./socket.js";
 import { connectionBar } from "./connection.js";
-import { clockTime, fmt, plural, readStrings } from "./i18n.js";
+import { fmt, plural, readStrings } from "./i18n.js";
+import { renderTime } from "./when.js";
 import { openDialog } from "./dialog.js";
 
 const SUMMARY_AFTER = 1000; // ms: items arriving together are announced as one summary
@@ -34,7 +35,7 @@ export function startModeration(root) {
   const resolved = { held: new Set(), report: new Set() }; // never brought back by a late answer
   let wasConnected = false;
 
-  for (const node of root.querySelectorAll(".queue__item time[datetime]")) node.textContent = clockTime(node.dateTime);
+  for (const node of root.querySelectorAll(".queue__item time[datetime]")) renderTime(node);
 
   function refreshCounts() {
     for (const q of Object.values(queues)) {
@@ -89,7 +90,7 @@ export function startModeration(root) {
     const time = node.querySelector("time");
     if (time && item.at) {
       time.dateTime = item.at;
-      time.textContent = clockTime(item.at);
+      renderTime(time);
     } else if (time) time.remove();
     for (const form of node.querySelectorAll("form[data-command]")) {
       form.action = `/spaces/${space}/chat/${encodeURIComponent(item.chat_room)}/do/${form.dataset.command}`;

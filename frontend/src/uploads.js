@@ -99,6 +99,42 @@ function sendOne(form, url, file, parts, t) {
   });
 }
 
+// The size cap, checked before anything is sent (the server checks again): the page gives
+// the cap in bytes and the sentence that names the file and the cap in the reader's words.
+function sizeProblem(file) {
+  const max = Number(document.body.dataset.maxUpload || 0);
+  if (!max || file.size <= max) return "";
+  return fmt(document.body.dataset.tooBig || "%(name)s is too large.", { name: file.name, size: document.body.dataset.maxUploadLabel || "" });
+}
+
+// Any file field, with or without the progress rows: a file over the cap makes the field
+// invalid (the form will not submit) and says why next to it.
+function checkSizes(input) {
+  const problems = Array.from(input.files || []).map(sizeProblem).filter(Boolean);
+  input.setCustomValidity(problems.join(" "));
+  let note = input.nextElementSibling && input.nextElementSibling.classList.contains("upload-error") ? input.nextElementSibling : null;
+  if (!problems.length) {
+    if (note) note.remove();
+    input.removeAttribute("aria-invalid");
+    return;
+  }
+  if (!note) {
+    note = document.createElement("p");
+    note.className = "error upload-error";
+    note.setAttribute("role", "alert");
+    note.id = `${input.id || "file"}-size-error`;
+    input.after(note);
+  }
+  note.textContent = problems.join(" ");
+  input.setAttribute("aria-invalid", "true");
+  const described = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+  if (!described.includes(note.id)) input.setAttribute("aria-describedby", [...described, note.id].join(" "));
+}
+
+document.addEventListener("change", (event) => {
+  if (event.target instanceof HTMLInputElement && event.target.type === "file") checkSizes(event.target);
+});
+
 // The page swaps a widget for the server's fresh HTML after each stored file: the rows (still
 // fed by their requests) move into the new form for the same upload URL.
 const lists = new Map();
@@ -121,13 +157,21 @@ function enhance(form, t) {
     const chosen = Array.from(files || []);
     if (!chosen.length) return;
     const rows = chosen.map((file) => [file, rowFor(list, file, t)]);
-    for (const [file, parts] of rows) await sendOne(form, url, file, parts, t);
+    for (const [file, parts] of rows) {
+      const tooBig = sizeProblem(file);
+      if (tooBig) finish(parts, "error", tooBig); // never sent: the server would refuse it
+      else await sendOne(form, url, file, parts, t);
+    }
     input.value = "";
   }
 
   form.addEventListener("submit", (event) => {
     if (!input.files || !input.files.length) return; // the browser asks for a file
     event.preventDefault();
+    if (!input.checkValidity()) {
+      input.reportValidity();
+      return;
+    }
     send(input.files);
   });
   form.addEventListener("dragover", (event) => {

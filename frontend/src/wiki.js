@@ -21,7 +21,7 @@ function loadStyles() {
   if (document.querySelector("link[data-wiki-css]")) return;
   const link = document.createElement("link");
   link.rel = "stylesheet";
-  link.href = "/static/build/wiki.css";
+  link.href = document.body.dataset.wikiCss || "/static/build/wiki.css";
   link.dataset.wikiCss = "";
   document.head.append(link);
 }

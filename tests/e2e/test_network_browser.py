@@ -20,7 +20,7 @@ async def register(
     await page.goto(f"{url}/register")
     await page.get_by_label("Your name").fill(name)
     await page.get_by_label("Username").fill(username)
-    await page.get_by_label("E-mail").fill(f"{username}@school.invalid")
+    await page.get_by_label("E-mail", exact=True).fill(f"{username}@school.invalid")
     await page.get_by_label("Password").fill(PASSWORD)
     await page.get_by_label("Country").select_option(country)
     shown = await page.locator("#school_id optgroup").evaluate_all(
@@ -31,6 +31,8 @@ async def register(
     await page.get_by_label("School or institution").select_option("new")
     await page.get_by_label("New school: name").fill(school)
     await page.get_by_label("New school: city").fill(city)
+    await page.get_by_label("Postal address of the school").fill(f"1 Hauptstraße, {city}")
+    await page.get_by_label("National school number").fill(f"{country}-{username}")
     await page.get_by_role("button", name="Create my account").click()
     await page.wait_for_url(f"{url}/postings")
     await expect(page.locator(".me")).to_have_text(name)

@@ -14,13 +14,13 @@ from twinspace.notifications.service import notify
 
 async def test_bell_counts_live_and_clears_when_read(server, browser, artifacts):
     page = await new_page(browser)
-    await log_in(page, server.url, "anne", next_path="/")
+    await log_in(page, server.url, "tina", next_path="/")  # the demo gives her no notification
     bell = page.locator("#bell")
     await expect(bell).to_have_attribute("data-live", "true")
     await expect(page.locator(".bell__count")).to_be_hidden()
 
     async with server.runtime.db.unit_of_work() as uow:
-        anne = await uow.session.scalar(select(User).where(User.username == "anne"))
+        anne = await uow.session.scalar(select(User).where(User.username == "tina"))
         await notify(
             uow,
             user_id=anne.id,

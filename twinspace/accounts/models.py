@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from twinspace.db import Base, UTCDateTime, utcnow
@@ -27,11 +27,21 @@ class Country(Base):
 
 
 class School(Base):
+    """A school's record (seed 002): one per national school number within a country."""
+
     __tablename__ = "schools"
+    __table_args__ = (
+        UniqueConstraint("country_code", "national_number", name="uq_schools_country_number"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     city: Mapped[str] = mapped_column(String(120))
     country_code: Mapped[str] = mapped_column(ForeignKey("countries.code"))
+    address: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    national_number: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    phone: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    head_email: Mapped[str | None] = mapped_column(String(254), nullable=True)
 
 
 class User(Base):
@@ -40,12 +50,15 @@ class User(Base):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(120))
     email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     kind: Mapped[str] = mapped_column(String(16))
     country_code: Mapped[str | None] = mapped_column(ForeignKey("countries.code"), nullable=True)
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), nullable=True)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # IANA name ("Europe/Warsaw"): detected by the browser at login, editable in the profile
+    time_zone: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
     school: Mapped[School | None] = relationship(lazy="raise")
 

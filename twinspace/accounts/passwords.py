@@ -4,6 +4,7 @@ whole class logging in at once cannot exhaust memory (each hash takes 64 MiB).""
 from __future__ import annotations
 
 import asyncio
+from functools import cached_property
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -13,7 +14,11 @@ class PasswordService:
     def __init__(self, concurrency: int = 2) -> None:
         self._hasher = PasswordHasher()
         self._slots = asyncio.Semaphore(concurrency)
-        self._dummy_hash = self._hasher.hash("timing-equaliser")
+
+    @cached_property
+    def _dummy_hash(self) -> str:
+        """Made at the first check (in its worker thread), not at start-up."""
+        return self._hasher.hash("timing-equaliser")
 
     async def hash(self, password: str) -> str:
         async with self._slots:

@@ -6,10 +6,19 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from twinspace.accounts.views_common import log_in, log_out, set_session_cookie, user_json
+from twinspace.answers import Credentials, MeOut, SessionOut
+from twinspace.schema import declare
 from twinspace.web.context import check_api_write, check_origin, json_body, require_user
+from twinspace.web.login import log_in, log_out, set_session_cookie, user_json
 
 
+@declare(
+    "Log in: answers the session cookie and the CSRF token",
+    body=Credentials,
+    answer=SessionOut,
+    errors=(401, 403, 429),
+    auth="none",
+)
 async def create_session(request: Request) -> JSONResponse:
     check_origin(request)
     body = await json_body(request)
@@ -21,6 +30,7 @@ async def create_session(request: Request) -> JSONResponse:
     return response
 
 
+@declare("Log out")
 async def delete_session(request: Request) -> JSONResponse:
     await check_api_write(request)
     response = JSONResponse({"ok": True})
@@ -28,6 +38,7 @@ async def delete_session(request: Request) -> JSONResponse:
     return response
 
 
+@declare("Who is logged in (and the CSRF token)", answer=MeOut)
 async def me(request: Request) -> JSONResponse:
     auth, user = await require_user(request)
     assert auth.session is not None

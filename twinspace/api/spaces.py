@@ -6,10 +6,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from twinspace.answers import (
+    AllowedOut,
+    MembersOut,
+    MySpaceOut,
+    PermissionsOut,
+    SpaceRightsOut,
+)
 from twinspace.errors import Invalid
 from twinspace.i18n import N_
 from twinspace.permissions import Action, Role, Room
 from twinspace.realtime.handlers import evict_user_from_space
+from twinspace.schema import declare
 from twinspace.spaces.actions import do_remove_member
 from twinspace.spaces.context import access_space_room
 from twinspace.spaces.models import Membership, Space
@@ -41,6 +49,7 @@ def member_json(membership: Membership, *, show_school: bool = True) -> dict[str
     }
 
 
+@declare("The caller's TwinSpaces", answer=list[MySpaceOut])
 async def list_spaces(request: Request) -> JSONResponse:
     _, user = await require_user(request)
     async with runtime(request).db.read() as session:
@@ -48,6 +57,7 @@ async def list_spaces(request: Request) -> JSONResponse:
     return JSONResponse([{**space_json(space), "role": role} for space, role in rows])
 
 
+@declare("One TwinSpace, with the caller's role and rights", answer=SpaceRightsOut, auth="public")
 async def show_space(request: Request) -> JSONResponse:
     auth = await get_auth(request)
     async with runtime(request).db.read() as session:
@@ -59,6 +69,7 @@ async def show_space(request: Request) -> JSONResponse:
     )
 
 
+@declare("The members of a TwinSpace", answer=MembersOut, auth="public")
 async def list_members(request: Request) -> JSONResponse:
     auth = await get_auth(request)
     async with runtime(request).db.read() as session:
@@ -72,6 +83,7 @@ async def list_members(request: Request) -> JSONResponse:
     return JSONResponse({"members": [member_json(m) for m in members]})
 
 
+@declare("The caller's role and rights in a TwinSpace", answer=PermissionsOut, auth="public")
 async def my_permissions(request: Request) -> JSONResponse:
     auth = await get_auth(request)
     async with runtime(request).db.read() as session:
@@ -81,6 +93,12 @@ async def my_permissions(request: Request) -> JSONResponse:
     return JSONResponse({"role": access.viewer.role.value, "permissions": access.perms})
 
 
+@declare(
+    "Whether the caller may do an action in a room (else the policy's error)",
+    answer=AllowedOut,
+    errors=(401, 403),
+    auth="public",
+)
 async def check_room_action(request: Request) -> JSONResponse:
     """Answer 200 when the caller may do ``action`` in ``room``, else the policy's error."""
     auth = await get_auth(request)
@@ -96,6 +114,7 @@ async def check_room_action(request: Request) -> JSONResponse:
     return JSONResponse({"ok": True, "role": access.viewer.role.value})
 
 
+@declare("Remove a member from a TwinSpace (administrators)")
 async def remove_member(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     space_id, member_id = request.path_params["space_id"], request.path_params["user_id"]

@@ -1,4 +1,5 @@
-"""Translations: the French and English catalogues, read from their .po files at start-up."""
+"""Translations: the French and English catalogues (compiled .mo in a wheel, the .po files of a
+checkout compiled at start-up), plus plugins' own catalogues as fallbacks."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+from twinspace.resources import catalogue
+
 LOCALES = ("en", "fr")
 DEFAULT_LOCALE = "en"
-CATALOGUE_DIR = Path(__file__).parent / "locales"
+_EXTRA_DIRS: list[Path] = []  # plugins' own catalogues (<dir>/<locale>/LC_MESSAGES/messages.po)
 
 
 def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name
@@ -22,17 +25,46 @@ def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name
     return message
 
 
-@cache
-def translations(locale: str) -> _gettext.NullTranslations:
-    po = CATALOGUE_DIR / locale / "LC_MESSAGES" / "messages.po"
-    if locale not in LOCALES or not po.exists():
-        return _gettext.NullTranslations()
+def _read(po: Path, locale: str) -> Translations:
     with po.open("rb") as handle:
         catalog = read_po(handle, locale=locale)
     buffer = BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)
     return Translations(fp=buffer)
+
+
+def _ours(locale: str) -> Translations | None:
+    mo = catalogue(locale, ".mo")  # compiled into the wheel at build time
+    if mo.exists():
+        with mo.open("rb") as handle:
+            return Translations(fp=handle)
+    po = catalogue(locale, ".po")  # a checkout: compiled here, at start-up
+    return _read(po, locale) if po.exists() else None
+
+
+def add_catalogue_dir(directory: Path) -> None:
+    """Add a plugin's own catalogues (``<directory>/<locale>/LC_MESSAGES/messages.po``): its
+    strings are translated like ours. Our own catalogue wins where both define a message."""
+    if directory not in _EXTRA_DIRS:
+        _EXTRA_DIRS.append(directory)
+        translations.cache_clear()
+
+
+@cache
+def translations(locale: str) -> _gettext.NullTranslations:
+    if locale not in LOCALES:
+        return _gettext.NullTranslations()
+    found = _ours(locale)
+    for directory in _EXTRA_DIRS:
+        po = directory / locale / "LC_MESSAGES" / "messages.po"
+        if not po.exists():
+            continue
+        if found is None:
+            found = _read(po, locale)
+        else:  # ours win on a clash; a plugin's message is looked up in its own catalogue
+            found.add_fallback(_read(po, locale))
+    return found if found is not None else _gettext.NullTranslations()
 
 
 def gettext_for(locale: str) -> Callable[[str], str]:

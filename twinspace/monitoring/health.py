@@ -8,13 +8,12 @@ import asyncio
 import logging
 from typing import Any
 
-from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from twinspace.migrate import alembic_config
+from twinspace.migrate import code_heads
 
 log = logging.getLogger(__name__)
 CHECK_TIMEOUT = 2.0
@@ -30,7 +29,7 @@ def redis_probe(url: str | None) -> Any:
 
 
 def migration_heads(database_url: str) -> set[str]:
-    return set(ScriptDirectory.from_config(alembic_config(database_url)).get_heads())
+    return code_heads(database_url)
 
 
 async def _database(request: Request) -> str:

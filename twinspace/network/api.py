@@ -9,19 +9,39 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from twinspace.accounts.models import Country, School
-from twinspace.accounts.views_common import set_session_cookie, user_json
+from twinspace.accounts.verification import send_verification
+from twinspace.accounts.views_mail import link_base
 from twinspace.errors import NotFound
-from twinspace.i18n import N_
-from twinspace.network import api_projects, contacts, countries, postings, projects
-from twinspace.network.guard import api, lang, network_reader, network_writer, path_choice
+from twinspace.i18n import N_, gettext_for
+from twinspace.label.badges import badges_for_teacher
+from twinspace.network import api_projects, contacts, countries, postings, profiles, projects
+from twinspace.network import api_schemas as S
+from twinspace.network.guard import (
+    api,
+    lang,
+    network_reader,
+    network_writer,
+    path_choice,
+    reach_out,
+)
 from twinspace.network.members import country_name, get_member, index_missing_members
 from twinspace.network.members import search_members as find_members
 from twinspace.network.registration import check_register
 from twinspace.network.text import page_number
 from twinspace.network.views_register import end_previous_session
+from twinspace.schema import declare
 from twinspace.web.context import check_origin, client_address, json_body, runtime
+from twinspace.web.login import set_session_cookie, user_json
 
 
+@declare(
+    "Create a teacher or member account (and log in)",
+    body=S.Registration,
+    answer=S.RegisteredOut,
+    status=201,
+    errors=(403, 409, 429),
+    auth="none",
+)
 @api
 async def register(request: Request) -> JSONResponse:
     check_origin(request)
@@ -31,6 +51,7 @@ async def register(request: Request) -> JSONResponse:
         rt.db, rt.passwords, rt.settings, body, client_address(request)
     )
     await end_previous_session(request)
+    send_verification(rt.settings, logged_in.user, link_base(request), gettext_for(lang(request)))
     response = JSONResponse(
         {"ok": True, "user": user_json(logged_in.user), "csrf_token": logged_in.session.csrf_token},
         201,
@@ -39,6 +60,7 @@ async def register(request: Request) -> JSONResponse:
     return response
 
 
+@declare("The countries, and which are eligible for eTwinning", answer=S.CountriesOut, auth="none")
 async def list_countries(request: Request) -> JSONResponse:
     async with runtime(request).db.read() as session:
         rows = await session.scalars(select(Country).order_by(Country.name))
@@ -53,6 +75,7 @@ async def list_countries(request: Request) -> JSONResponse:
     return JSONResponse({"countries": items})
 
 
+@declare("The schools of a country", query=S.SchoolsQuery, answer=S.SchoolsOut, auth="none")
 async def list_schools(request: Request) -> JSONResponse:
     code = str(request.query_params.get("country", "")).upper()[:2]
     async with runtime(request).db.read() as session:
@@ -66,6 +89,12 @@ async def list_schools(request: Request) -> JSONResponse:
 # --- postings ----------------------------------------------------------------------------
 
 
+@declare(
+    "Search the partner-finding postings",
+    query=S.PostingsQuery,
+    answer=S.PostingsOut,
+    errors=(403,),
+)
 async def list_postings(request: Request) -> JSONResponse:
     await network_reader(request)
     filters = postings.PostingFilters.from_params(request.query_params)
@@ -77,6 +106,7 @@ async def list_postings(request: Request) -> JSONResponse:
     return JSONResponse({"postings": items, **found.meta()})
 
 
+@declare("One posting", answer=S.PostingOut, errors=(403,))
 async def show_posting(request: Request) -> JSONResponse:
     await network_reader(request)
     async with runtime(request).db.read() as session:
@@ -86,9 +116,13 @@ async def show_posting(request: Request) -> JSONResponse:
     return JSONResponse(postings.posting_json(posting, lang(request)))
 
 
+@declare(
+    "Publish a partner-finding posting", body=S.PostingFields, answer=S.SavedPostingOut, status=201
+)
 @api
 async def create_posting(request: Request) -> JSONResponse:
     user = await network_writer(request)
+    reach_out(request, user)
     body = await json_body(request)
     async with runtime(request).db.unit_of_work() as uow:
         await projects.check_founder(uow.session, user)
@@ -97,6 +131,9 @@ async def create_posting(request: Request) -> JSONResponse:
     return JSONResponse({"ok": True, **postings.posting_json(posting, author=False)}, 201)
 
 
+@declare(
+    "Change one's own posting (the fields given)", body=S.PostingChanges, answer=S.SavedPostingOut
+)
 @api
 async def edit_posting(request: Request) -> JSONResponse:
     user = await network_writer(request)
@@ -109,6 +146,7 @@ async def edit_posting(request: Request) -> JSONResponse:
     return JSONResponse({"ok": True, **postings.posting_json(posting, author=False)})
 
 
+@declare("Withdraw one's own posting")
 async def withdraw_posting(request: Request) -> JSONResponse:
     user = await network_writer(request)
     async with runtime(request).db.unit_of_work() as uow:
@@ -119,6 +157,9 @@ async def withdraw_posting(request: Request) -> JSONResponse:
 # --- members and contacts ----------------------------------------------------------------
 
 
+@declare(
+    "Search the network's members", query=S.MembersQuery, answer=S.NetworkMembersOut, errors=(403,)
+)
 async def search_members(request: Request) -> JSONResponse:
     await network_reader(request)
     rt = runtime(request)
@@ -134,6 +175,11 @@ async def search_members(request: Request) -> JSONResponse:
     return JSONResponse({"members": [m.json(lang(request)) for m in found.items], **found.meta()})
 
 
+@declare(
+    "One member, their postings and the caller's contact state",
+    answer=S.MemberPageOut,
+    errors=(403,),
+)
 async def show_member(request: Request) -> JSONResponse:
     user = await network_reader(request)
     async with runtime(request).db.read() as session:
@@ -142,15 +188,22 @@ async def show_member(request: Request) -> JSONResponse:
             raise NotFound(N_("No such member."))
         items = await postings.get_postings_by(session, member.user.id)
         state = await contacts.contact_state(session, user.id, member.user.id)
+        labels = await badges_for_teacher(session, member.user.id)
+        profile = await profiles.get_profile(session, member.user.id)
+        public = await profiles.get_public_projects(session, member.user.id)
     return JSONResponse(
         {
             **member.json(lang(request)),
+            "labels": labels,
             "postings": [postings.posting_json(p, author=False) for p in items],
             "contact": state,
+            "profile": profiles.profile_json(member.user.id, profile),
+            "public_projects": [profiles.public_project_json(s) for s in public],
         }
     )
 
 
+@declare("The caller's contacts and contact requests", answer=S.ContactBookOut, errors=(403,))
 async def list_contacts(request: Request) -> JSONResponse:
     user = await network_reader(request)
     async with runtime(request).db.read() as session:
@@ -174,8 +227,16 @@ async def list_contacts(request: Request) -> JSONResponse:
     )
 
 
+@declare(
+    "Ask a member to become a contact",
+    body=S.ContactAsk,
+    answer=S.NewContactRequestOut,
+    status=201,
+    errors=(409, 429),
+)
 async def request_contact(request: Request) -> JSONResponse:
     user = await network_writer(request)
+    reach_out(request, user)
     body = await json_body(request)
     row = await contacts.check_request_contact(
         runtime(request).db, user, body.get("user_id"), body.get("message")
@@ -183,6 +244,11 @@ async def request_contact(request: Request) -> JSONResponse:
     return JSONResponse({"ok": True, "id": row.id, "status": row.status}, 201)
 
 
+@declare(
+    "Accept or decline a contact request (answer: accept or decline)",
+    answer=S.ContactStateOut,
+    errors=(409,),
+)
 async def answer_request(request: Request) -> JSONResponse:
     user = await network_writer(request)
     accept = path_choice(request, "answer", ("accept", "decline")) == "accept"
@@ -191,6 +257,7 @@ async def answer_request(request: Request) -> JSONResponse:
     return JSONResponse({"ok": True, "status": row.status})
 
 
+@declare("Cancel a contact request one sent")
 async def cancel_request(request: Request) -> JSONResponse:
     user = await network_writer(request)
     async with runtime(request).db.unit_of_work() as uow:
@@ -198,6 +265,7 @@ async def cancel_request(request: Request) -> JSONResponse:
     return JSONResponse({"ok": True})
 
 
+@declare("Remove a contact")
 async def remove_contact(request: Request) -> JSONResponse:
     user = await network_writer(request)
     async with runtime(request).db.unit_of_work() as uow:

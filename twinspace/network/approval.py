@@ -12,13 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from twinspace.accounts.models import User
 from twinspace.db import UnitOfWork, utcnow
+from twinspace.domain import SpaceOpened, publish
 from twinspace.errors import Conflict, Invalid, NotFound
 from twinspace.i18n import N_
 from twinspace.network.members import country_name
 from twinspace.network.models import Project, ProjectApproval
 from twinspace.network.notices import tell
 from twinspace.permissions import Role, access_nss
-from twinspace.rooms.chat.actions import do_create_chat_room
 from twinspace.spaces.models import Membership, Space
 
 REASON_MAX = 2000
@@ -116,8 +116,9 @@ async def do_refuse(uow: UnitOfWork, officer: User, project_id: int, reason: obj
 
 
 async def do_open_project(uow: UnitOfWork, project: Project) -> Space:
-    """The TwinSpace, made as the demo makes its own: both founders teacher administrators,
-    the "general" chat room."""
+    """The TwinSpace, made as the demo makes its own: both founders teacher administrators;
+    then the "space opened" domain event, to which the other features react in this same
+    transaction (the chat room creates the "general" room)."""
     space = Space(
         title=project.title,
         description=project.description,
@@ -132,8 +133,8 @@ async def do_open_project(uow: UnitOfWork, project: Project) -> Space:
         uow.session.add(
             Membership(space_id=space.id, user_id=user_id, role=Role.TEACHER_ADMIN.value)
         )
-    general = await do_create_chat_room(uow, space.id, "general")
-    general.title = "General"
+    await uow.session.flush()
+    await publish(uow, SpaceOpened(space_id=space.id, project_id=project.id))
     project.space_id, project.status, project.decided_at = space.id, "open", utcnow()
     await uow.session.flush()
     return space

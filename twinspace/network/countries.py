@@ -13,10 +13,12 @@ from twinspace.accounts.models import Country, User
 from twinspace.db import Database
 from twinspace.errors import Conflict, Invalid, NotFound
 from twinspace.i18n import N_
+from twinspace.network import api_schemas as S
 from twinspace.network.guard import network_reader, network_writer
 from twinspace.network.members import country_name
 from twinspace.network.pagectx import see_other, show
 from twinspace.permissions import access_network, access_site_admin
+from twinspace.schema import declare
 from twinspace.web.context import check_form_write, json_body, locale_of, runtime
 
 CODE_RE = re.compile(r"^[A-Z]{2}$")
@@ -52,6 +54,11 @@ async def do_add_country(
     return country
 
 
+@declare(
+    "Make a country eligible or not (site administrators)",
+    body=S.Eligibility,
+    answer=S.CountrySetOut,
+)
 async def api_set_country(request: Request) -> JSONResponse:
     user = await network_writer(request)
     body = await json_body(request)
@@ -61,6 +68,13 @@ async def api_set_country(request: Request) -> JSONResponse:
     return JSONResponse({"ok": True, "code": country.code, "eligible": country.eligible})
 
 
+@declare(
+    "Add a country to the table (site administrators)",
+    body=S.NewCountry,
+    answer=S.CountryAddedOut,
+    status=201,
+    errors=(409,),
+)
 async def api_add_country(request: Request) -> JSONResponse:
     user = await network_writer(request)
     body = await json_body(request)

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from twinspace.accounts.models import School, User, UserKind
 from twinspace.db import UnitOfWork, utcnow
+from twinspace.i18n import N_
 from twinspace.network.contacts import pair_key
+from twinspace.network.kits_demo import add_demo_kits
 from twinspace.network.models import Contact, Posting, Project, ProjectApproval
+from twinspace.network.notices import tell
 from twinspace.network.postings import index_posting
 from twinspace.spaces.models import Space
 
@@ -62,6 +65,11 @@ POSTINGS = [
 ]
 
 
+# The Spanish officer "Legends of our towns" waits for (with nss-fr), after the teachers so
+# that the earlier accounts keep their ids.
+EXTRA_OFFICERS = [("nss-es", "NSS España", "ES")]
+
+
 async def add_network_demo(
     uow: UnitOfWork, users: dict[str, User], password_hash: str, open_space: Space
 ) -> None:
@@ -78,10 +86,22 @@ async def add_network_demo(
             school_id=school.id,
             password_hash=password_hash,
             email=f"{username}@demo.invalid",
+            email_verified_at=utcnow(),
         )
         s.add(user)
         await s.flush()
         users[username] = user
+    for username, name, country in EXTRA_OFFICERS:
+        officer = User(
+            username=username,
+            display_name=name,
+            kind=UserKind.NSS.value,
+            country_code=country,
+            password_hash=password_hash,
+        )
+        s.add(officer)
+        await s.flush()
+        users[username] = officer
     for author, title, subjects, languages, low, high, text in POSTINGS:
         posting = Posting(
             author_id=users[author].id,
@@ -137,28 +157,28 @@ async def add_network_demo(
     for country in ("ES", "FR"):
         s.add(ProjectApproval(project_id=project.id, country_code=country))
     piotr = users["piotr"]
-    s.add(  # the step before: waiting for its co-founder, jonas, to accept or refuse
-        Project(
-            founder_id=piotr.id,
-            founder_school_id=piotr.school_id,
-            cofounder_id=jonas.id,
-            cofounder_school_id=jonas.school_id,
-            title="Games of our grandparents",
-            description="Pupils in Kraków and Köln learn, film and play old playground games.",
-            languages=["en", "de", "pl"],
-            age_min=9,
-            age_max=12,
-            pupils_count=40,
-            subjects=["physical-education", "history"],
-            tools=["gallery", "video"],
-            objectives="Move together, ask grandparents, compare traditions.",
-            procedure="Each class films two games a month; the partners learn and play them.",
-            results="A video library of games and a shared sports afternoon online.",
-            scope="european",
-            status="pending_cofounder",
-            submitted_at=now,
-        )
+    games = Project(
+        founder_id=piotr.id,
+        founder_school_id=piotr.school_id,
+        cofounder_id=jonas.id,
+        cofounder_school_id=jonas.school_id,
+        title="Games of our grandparents",
+        description="Pupils in Kraków and Köln learn, film and play old playground games.",
+        languages=["en", "de", "pl"],
+        age_min=9,
+        age_max=12,
+        pupils_count=40,
+        subjects=["physical-education", "history"],
+        tools=["gallery", "video"],
+        objectives="Move together, ask grandparents, compare traditions.",
+        procedure="Each class films two games a month; the partners learn and play them.",
+        results="A video library of games and a shared sports afternoon online.",
+        scope="european",
+        status="pending_cofounder",
+        submitted_at=now,
     )
+    s.add(games)  # the step before: waiting for its co-founder, jonas, to accept or refuse
+    await s.flush()
     # The demo TwinSpace went through the same steps (added last: ids 1 and 2 stay pending).
     opened = Project(
         founder_id=anne.id,
@@ -193,4 +213,50 @@ async def add_network_demo(
                 officer_id=users[officer].id,
                 decided_at=now,
             )
+        )
+    await _seed_notifications(uow, users, project, games)
+    await add_demo_kits(uow)
+
+
+async def _seed_notifications(
+    uow: UnitOfWork, users: dict[str, User], legends: Project, games: Project
+) -> None:
+    """The notifications the real steps would have sent for the requests that still wait."""
+    anne, jonas, lucia, piotr = (users[n] for n in ("anne", "jonas", "lucia", "piotr"))
+    await tell(
+        uow,
+        anne.id,
+        "contact.request",
+        N_("%(name)s sent you a contact request."),
+        {"name": piotr.display_name},
+        "/contacts",
+        piotr.id,
+    )
+    await tell(
+        uow,
+        jonas.id,
+        "project.cofounder_request",
+        N_("%(name)s invites you to co-found the project “%(title)s”."),
+        {"name": piotr.display_name, "title": games.title},
+        f"/projects/{games.id}",
+        piotr.id,
+    )
+    await tell(
+        uow,
+        lucia.id,
+        "project.cofounder_accepted",
+        N_("%(name)s will co-found “%(title)s”: it goes to the national support services."),
+        {"name": anne.display_name, "title": legends.title},
+        f"/projects/{legends.id}",
+        anne.id,
+    )
+    for officer in ("nss-es", "nss-fr"):
+        await tell(
+            uow,
+            users[officer].id,
+            "project.nss_request",
+            N_("A new project waits for your validation: “%(title)s”."),
+            {"title": legends.title},
+            "/nss",
+            anne.id,
         )

@@ -12,11 +12,12 @@ from twinspace.accounts.models import User
 from twinspace.errors import NotFound
 from twinspace.i18n import N_
 from twinspace.network.forms import FormInvalid
-from twinspace.permissions import access_network
+from twinspace.permissions import access_network, access_reach_out
 from twinspace.web.context import (
     check_api_write,
     locale_of,
     require_user,
+    runtime,
     translate,
 )
 
@@ -31,6 +32,12 @@ async def network_writer(request: Request) -> User:
     _, user = await check_api_write(request)
     access_network(user.kind, user.school_id is not None)
     return user
+
+
+def reach_out(request: Request, user: User) -> None:
+    """Publishing and contact requests wait for a confirmed address (see access_reach_out)."""
+    mail_on = bool(runtime(request).settings.smtp_url)
+    access_reach_out(user.kind, bool(user.email), user.email_verified_at is not None, mail_on)
 
 
 def form_error_json(request: Request, err: FormInvalid) -> JSONResponse:

@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from twinspace.accounts.models import User
@@ -86,6 +95,10 @@ class Project(Base):
     space_id: Mapped[int | None] = mapped_column(
         ForeignKey("spaces.id", ondelete="SET NULL"), nullable=True
     )
+    # the kit the founder started from (its suggested pages can build the TwinSpace)
+    kit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("project_kits.id", ondelete="SET NULL"), nullable=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -134,4 +147,43 @@ class MemberSearch(Base):
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
     text: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class NetworkProfile(Base):
+    """What a teacher tells the network about themselves: shown on /members/{id}.
+    The photo is small (re-encoded to at most 320 px, no metadata) and kept in the row."""
+
+    __tablename__ = "network_profiles"
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    about: Mapped[str] = mapped_column(Text, default="")
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    subjects: Mapped[list[str]] = mapped_column(JSON, default=list)
+    age_groups: Mapped[list[str]] = mapped_column(JSON, default=list)
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
+    photo_mime: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    photo_version: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ProjectKit(Base):
+    """A ready-made project idea managed by site administrators: a founder may start from it
+    (the form is pre-filled) and its suggested pages can build the TwinSpace's activities.
+    ``pages`` is a list of ``{"title": str, "tools": [tool kinds]}``."""
+
+    __tablename__ = "project_kits"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    age_min: Mapped[int] = mapped_column(Integer)
+    age_max: Mapped[int] = mapped_column(Integer)
+    subjects: Mapped[list[str]] = mapped_column(JSON, default=list)
+    tools: Mapped[list[str]] = mapped_column(JSON, default=list)
+    objectives: Mapped[str] = mapped_column(Text, default="")
+    activities: Mapped[str] = mapped_column(Text, default="")
+    pages: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(16), default="active", index=True)  # | archived
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

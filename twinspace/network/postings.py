@@ -93,7 +93,7 @@ class PostingFilters:
             country=country if country.isalpha() else "",
             subject=subject if subject in SUBJECTS else "",
             language=language if language in LANGUAGES else "",
-            age=int(age_raw) if age_raw.isdigit() and int(age_raw) < 100 else None,
+            age=int(age_raw) if age_raw.isdecimal() and int(age_raw) < 100 else None,
         )
 
     def params(self) -> dict[str, str]:

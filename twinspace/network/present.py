@@ -31,7 +31,7 @@ class ProjectView:
     def tab(self) -> str:
         status = self.project.status
         if status == "open":
-            return "closed" if self.space_status == "closed" else "open"
+            return "open" if self.space_status == "open" else "closed"  # closed, or purged
         if status in ("pending_cofounder", "pending_nss"):
             return "pending"
         return status  # refused | draft
@@ -78,6 +78,7 @@ class ProjectView:
             ],
             "refusal_reason": p.refusal_reason,
             "space_id": p.space_id,
+            "kit_id": p.kit_id,
             "submitted_at": p.submitted_at.isoformat() if p.submitted_at else None,
         }
 

@@ -18,24 +18,32 @@ from twinspace.db import UnitOfWork, utcnow
 from twinspace.errors import Conflict, Invalid, NotFound
 from twinspace.i18n import N_
 from twinspace.network.contacts import are_contacts
-from twinspace.network.forms import Fields, FormInvalid
+from twinspace.network.forms import FormInvalid
+from twinspace.network.kits import check_kit_choice, prefill_from_kit
 from twinspace.network.members import get_member, is_eligible
 from twinspace.network.models import PROJECT_FIELDS, Project, ProjectApproval
 from twinspace.network.notices import tell
-from twinspace.network.vocab import LANGUAGES, SUBJECTS, TOOLS
+from twinspace.network.project_fields import (  # noqa: F401 - re-exported for views
+    REQUIRED,
+    REQUIRED_MESSAGES,
+    check_details,
+    missing_fields,
+    missing_messages,
+)
 from twinspace.permissions import access_found
 
 PENDING = ("pending_cofounder", "pending_nss")
-REQUIRED = ("title", "description", "languages", "age_min", "age_max", "pupils_count", "subjects")
 
 
 async def check_founder(session: AsyncSession, user: User) -> None:
     access_found(user.kind, await is_eligible(session, user))
 
 
-async def do_start_draft(uow: UnitOfWork, user: User) -> Project:
-    """The founder's unfinished draft, or a new one with their school chosen."""
+async def do_start_draft(uow: UnitOfWork, user: User, kit_id: object = None) -> Project:
+    """The founder's unfinished draft, or a new one with their school chosen; with a kit,
+    the kit's words fill the draft's empty fields."""
     await check_founder(uow.session, user)
+    kit = await check_kit_choice(uow.session, user, kit_id)
     draft = await uow.session.scalar(
         select(Project)
         .where(Project.founder_id == user.id, Project.status == "draft")
@@ -46,6 +54,8 @@ async def do_start_draft(uow: UnitOfWork, user: User) -> Project:
         draft = Project(founder_id=user.id, founder_school_id=user.school_id)
         uow.session.add(draft)
         await uow.session.flush()
+    if kit is not None:
+        prefill_from_kit(draft, kit)
     return draft
 
 
@@ -56,34 +66,6 @@ async def get_own_draft(uow: UnitOfWork, user: User, project_id: int) -> Project
     if project.status != "draft":
         raise Conflict(N_("This project has been submitted: it can no longer be edited."))
     return project
-
-
-def check_details(body: Any, *, partial: bool) -> dict[str, Any]:
-    """The form's third step; ``partial`` checks only the fields sent (API PATCH)."""
-    f = Fields(body)
-
-    def wanted(name: str) -> bool:
-        return not partial or f.has(name)
-
-    if wanted("title"):
-        f.text("title", max_length=200)
-    if wanted("description"):
-        f.text("description", max_length=2000, multiline=True)
-    if wanted("languages"):
-        f.choices("languages", LANGUAGES)
-    if wanted("age_min") or wanted("age_max"):
-        f.age_range()
-    if wanted("pupils_count"):
-        f.integer("pupils_count", low=1, high=2000)
-    if wanted("subjects"):
-        f.choices("subjects", SUBJECTS)
-    if wanted("tools"):
-        f.choices("tools", TOOLS, required=False)
-    for name in ("objectives", "procedure", "results"):
-        if wanted(name):
-            f.text(name, max_length=5000, required=False, multiline=True)
-    f.raise_if_invalid()
-    return f.values
 
 
 async def _check_school(session: AsyncSession, user: User, school_id: object) -> int:
@@ -112,9 +94,10 @@ async def _check_cofounder(session: AsyncSession, user: User, cofounder_id: obje
 
 
 async def do_save_draft(
-    uow: UnitOfWork, user: User, project_id: int, body: dict[str, Any]
+    uow: UnitOfWork, user: User, project_id: int, body: dict[str, Any], *, autosave: bool = False
 ) -> Project:
-    """Save any part of the draft: ``school_id``, ``cofounder_id`` and the detail fields."""
+    """Save any part of the draft: ``school_id``, ``cofounder_id`` and the detail fields;
+    ``autosave`` (the form saving as the founder types) accepts fields still empty."""
     await check_founder(uow.session, user)
     project = await get_own_draft(uow, user, project_id)
     unknown = set(body) - set(PROJECT_FIELDS) - {"school_id", "cofounder_id"}
@@ -127,20 +110,13 @@ async def do_save_draft(
         project.cofounder_id = cofounder.id
     details = {k: v for k, v in body.items() if k in PROJECT_FIELDS}
     for one, other in (("age_min", "age_max"), ("age_max", "age_min")):
+        if autosave:
+            break
         if one in details and other not in details and getattr(project, other) is not None:
             details[other] = getattr(project, other)  # the range is checked as a whole
-    for name, value in check_details(details, partial=True).items():
+    for name, value in check_details(details, partial=True, autosave=autosave).items():
         setattr(project, name, value)
     return project
-
-
-def missing_fields(project: Project) -> list[str]:
-    missing = [n for n in REQUIRED if getattr(project, n) in (None, "", [])]
-    if project.founder_school_id is None:
-        missing.insert(0, "school_id")
-    if project.cofounder_id is None:
-        missing.insert(0, "cofounder_id")
-    return missing
 
 
 async def _school_country(session: AsyncSession, school_id: int | None, user: User) -> str:
@@ -152,9 +128,9 @@ async def check_submit(uow: UnitOfWork, user: User, project_id: int) -> Project:
     """Check every rule again, fix the scope, and ask the co-founder."""
     await check_founder(uow.session, user)
     project = await get_own_draft(uow, user, project_id)
-    missing = missing_fields(project)
+    missing = missing_messages(project)
     if missing:
-        raise FormInvalid(dict.fromkeys(missing, N_("This field is required.")))
+        raise FormInvalid(missing)
     await _check_school(uow.session, user, project.founder_school_id)
     cofounder = await _check_cofounder(uow.session, user, project.cofounder_id)
     check_details(project.form_values(), partial=False)

@@ -10,14 +10,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from twinspace.accounts.auth import (
-    PASSWORD_MAX,
-    LoggedIn,
-    hash_token,
-    normalise_username,
-)
+from twinspace.accounts.auth import LoggedIn, hash_token, normalise_username
+from twinspace.accounts.mailer import is_email
 from twinspace.accounts.models import AuthSession, Country, LoginAttempt, School, User, UserKind
+from twinspace.accounts.password_policy import password_problem
 from twinspace.accounts.passwords import PasswordService
+from twinspace.accounts.schools import check_record_fields, get_school_by_number
 from twinspace.db import Database, utcnow
 from twinspace.errors import RateLimited
 from twinspace.i18n import N_
@@ -28,12 +26,7 @@ from twinspace.network.text import fold
 from twinspace.settings import Settings
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
-PASSWORD_MIN = 10
 REGISTER_LIMIT = 10  # attempts per address and window (settings.login_window_seconds)
-COMMON_PASSWORDS = frozenset(
-    {"password12", "password123", "1234567890", "azertyuiop", "qwertyuiop", "motdepasse1"}
-)
 
 
 async def _throttle(db: Database, settings: Settings, address: str) -> None:
@@ -65,21 +58,12 @@ def _check_shape(body: Any) -> Fields:
     email = f.text("email", max_length=254)
     if email is not None:
         f.values["email"] = email = email.lower()
-        if not EMAIL_RE.match(email):
+        if not is_email(email):
             f.errors["email"] = N_("Enter a valid e-mail address.")
     password = body.get("password")
-    if not isinstance(password, str) or not password:
-        f.errors["password"] = N_("This field is required.")
-    elif len(password) < PASSWORD_MIN:
-        f.errors["password"] = N_("Use at least 10 characters.")
-    elif len(password) > PASSWORD_MAX:
-        f.errors["password"] = N_("This is too long.")
-    elif (
-        password.lower() in COMMON_PASSWORDS
-        or len(set(password)) < 4
-        or (username and username in password.lower())
-    ):
-        f.errors["password"] = N_("This password is too easy to guess. Choose another one.")
+    problem = password_problem(password, username)
+    if problem:
+        f.errors["password"] = problem
     else:
         f.values["password"] = password
     country = f.text("country", max_length=2)
@@ -94,8 +78,9 @@ def _check_shape(body: Any) -> Fields:
         f.integer("school_id", low=1, high=2**31 - 1)
     else:
         f.values["school_id"] = None
-        f.text("school_name", max_length=200)
-        f.text("school_city", max_length=120)
+        record, errors = check_record_fields(body, require_number=institution == "school")
+        f.errors.update(errors)
+        f.values["school_record"] = record
     return f
 
 
@@ -143,7 +128,7 @@ async def check_register(
             if v["school_id"]:
                 school = await s.get(School, v["school_id"])
             else:
-                school = await _find_or_add_school(uow, v["school_name"], v["school_city"], country)
+                school = await _find_or_add_school(uow, v["school_record"], country)
             user = User(
                 username=v["username"],
                 display_name=v["display_name"],
@@ -164,22 +149,40 @@ async def check_register(
                 address=address[:64],
             )
             s.add(auth)
-    except IntegrityError:  # someone took the username in the meantime
+    except IntegrityError:  # someone took the username or added the school in the meantime
+        async with db.read() as session:
+            taken = await session.scalar(select(User.id).where(User.username == v["username"]))
+        if taken is None:
+            raise FormInvalid(
+                {"school_number": N_("This school has just been added: send the form again.")},
+                conflict=True,
+            ) from None
         raise FormInvalid(
             {"username": N_("This username is taken. Choose another one.")}, conflict=True
         ) from None
     return LoggedIn(token=token, session=auth, user=user)
 
 
-async def _find_or_add_school(uow, name: str, city: str, country: Country) -> School:
-    """The same name in the same city and country is the same school."""
-    candidates = await uow.session.scalars(
-        select(School).where(School.country_code == country.code)
-    )
+async def _find_or_add_school(uow, record: dict[str, Any], country: Country) -> School:
+    """One school per national number within a country: registering with a known number
+    joins that school. Without a number, the same name in the same city is the same school
+    (unless that one has another number); a record's missing details are filled in."""
+    s = uow.session
+    number = record.get("national_number")
+    known = await get_school_by_number(s, country.code, number)
+    if known is not None:
+        return known
+    candidates = await s.scalars(select(School).where(School.country_code == country.code))
     for school in candidates:
-        if fold(school.name) == fold(name) and fold(school.city) == fold(city):
+        same = fold(school.name) == fold(record["name"]) and fold(school.city) == fold(
+            record["city"]
+        )
+        if same and (school.national_number is None or not number):
+            for column, value in record.items():
+                if value and not getattr(school, column):
+                    setattr(school, column, value)
             return school
-    school = School(name=name, city=city, country_code=country.code)
-    uow.session.add(school)
-    await uow.session.flush()
+    school = School(country_code=country.code, **record)
+    s.add(school)
+    await s.flush()
     return school

@@ -12,8 +12,10 @@ from starlette.routing import Route
 from twinspace.accounts.models import Country
 from twinspace.errors import NotFound
 from twinspace.i18n import N_
-from twinspace.network import contacts, postings, views_register
+from twinspace.label.badges import badges_for_teacher
+from twinspace.network import contacts, postings, profiles, views_register
 from twinspace.network.forms import FormInvalid
+from twinspace.network.guard import reach_out
 from twinspace.network.members import (
     country_name,
     get_member,
@@ -24,6 +26,7 @@ from twinspace.network.members import (
 from twinspace.network.pagectx import see_other, show
 from twinspace.network.projects import check_founder
 from twinspace.network.text import page_number
+from twinspace.network.vocab import AGE_GROUPS
 from twinspace.permissions import access_network
 from twinspace.web.context import (
     check_form_write,
@@ -121,6 +124,7 @@ async def posting_form(request: Request) -> Response:
             {"nav": "postings", "values": values, "posting_id": posting_id},
         )
     user, form = await _writer(request)
+    reach_out(request, user)
     values = _form_dict(form, FORM_LISTS)
     try:
         async with rt.db.unit_of_work() as uow:
@@ -188,15 +192,28 @@ async def member_page(request: Request) -> Response:
             raise NotFound(N_("No such member."))
         items = await postings.get_postings_by(session, member.user.id)
         state = await contacts.contact_state(session, user.id, member.user.id)
+        labels = await badges_for_teacher(session, member.user.id)
+        profile = await profiles.get_profile(session, member.user.id)
+        public = await profiles.get_public_projects(session, member.user.id)
     return await show(
         request,
         "member.html",
-        {"nav": "people", "member": member, "postings": items, "contact": state},
+        {
+            "nav": "people",
+            "member": member,
+            "postings": items,
+            "contact": state,
+            "profile": profiles.profile_json(member.user.id, profile),
+            "public_projects": public,
+            "labels": labels,
+            "age_group_labels": {k: translate(request, v) for k, v in AGE_GROUPS.items()},
+        },
     )
 
 
 async def contact_request_submit(request: Request) -> Response:
     user, form = await _writer(request)
+    reach_out(request, user)
     target = request.path_params["user_id"]
     await contacts.check_request_contact(runtime(request).db, user, target, form.get("message", ""))
     return see_other(f"/members/{target}")

@@ -14,10 +14,12 @@ from twinspace.i18n import N_
 from twinspace.network import approval, projects
 from twinspace.network.contacts import get_contact_book
 from twinspace.network.forms import FormInvalid
+from twinspace.network.kits import get_kits
 from twinspace.network.members import is_eligible
 from twinspace.network.models import PROJECT_FIELDS
 from twinspace.network.pagectx import see_other, show
 from twinspace.network.present import TABS, project_views
+from twinspace.network.views_lifecycle import lifecycle_facts
 from twinspace.permissions import access_network, access_nss
 from twinspace.web.context import check_form_write, require_user, runtime, translate
 
@@ -29,6 +31,22 @@ STEP_LABELS = {
     "preview": N_("Preview"),
 }
 LIST_FIELDS = ("languages", "subjects", "tools")
+FIELD_LABELS = {
+    "school_id": N_("School"),
+    "cofounder_id": N_("Co-founder"),
+    "title": N_("Title"),
+    "description": N_("Short description"),
+    "languages": N_("Communication languages"),
+    "age_min": N_("Pupils' age from"),
+    "age_max": N_("Pupils' age to"),
+    "pupils_count": N_("Number of pupils"),
+    "subjects": N_("Subjects"),
+    "tools": N_("Tools to be used"),
+    "objectives": N_("Objectives"),
+    "procedure": N_("Working procedure"),
+    "results": N_("Expected results"),
+}
+FIELD_STEPS = {"school_id": "school", "cofounder_id": "partner"}  # the others: "details"
 
 
 async def _reader(request: Request):
@@ -70,17 +88,22 @@ async def project_new(request: Request) -> Response:
     """Start (or resume) the draft; GET shows a button so that a link never writes."""
     if request.method == "GET":
         return await _start_page(request)
-    user, _ = await _writer(request)
-    async with runtime(request).db.unit_of_work() as uow:
-        draft = await projects.do_start_draft(uow, user)
+    user, form = await _writer(request)
+    try:
+        async with runtime(request).db.unit_of_work() as uow:
+            draft = await projects.do_start_draft(uow, user, form.get("kit_id"))
+    except FormInvalid as err:
+        return await _start_page(request, translate(request, err.fields["kit_id"]), err.status)
     return see_other(f"/projects/{draft.id}/form/school")
 
 
-async def _start_page(request: Request) -> Response:
+async def _start_page(request: Request, error: str | None = None, status: int = 200) -> Response:
     user = await _reader(request)
     async with runtime(request).db.read() as session:
         await projects.check_founder(session, user)
-    return await show(request, "project_start.html", {"nav": "projects"})
+        kits = await get_kits(session)
+    context = {"nav": "projects", "kits": kits, "error": error}
+    return await show(request, "project_start.html", context, status)
 
 
 async def _form_context(request: Request, user: Any, project_id: int) -> dict[str, Any]:
@@ -100,7 +123,12 @@ async def _form_context(request: Request, user: Any, project_id: int) -> dict[st
         "others": [m for m in book.contacts if not m.eligible],
         "steps": [(s, translate(request, STEP_LABELS[s])) for s in STEPS],
         "values": project.form_values(),
-        "missing": projects.missing_fields(project),
+        "missing": {
+            name: translate(request, message)
+            for name, message in projects.missing_messages(project).items()
+        },
+        "field_labels": {name: translate(request, label) for name, label in FIELD_LABELS.items()},
+        "field_steps": FIELD_STEPS,
     }
 
 
@@ -184,6 +212,7 @@ async def project_page(request: Request) -> Response:
             "project": project,
             "is_cofounder": project.cofounder_id == user.id,
             "nss_pending": mine_to_decide is not None,
+            "lifecycle": await lifecycle_facts(request, user, project.space_id),
         },
     )
 

@@ -11,8 +11,10 @@ from starlette.routing import Route
 
 from twinspace.accounts.auth import do_end_session
 from twinspace.accounts.models import Country, School
-from twinspace.accounts.views_common import set_session_cookie
+from twinspace.accounts.verification import send_verification
+from twinspace.accounts.views_mail import link_base
 from twinspace.errors import DomainError
+from twinspace.i18n import gettext_for
 from twinspace.network.forms import FormInvalid
 from twinspace.network.members import country_name
 from twinspace.network.pagectx import see_other, show
@@ -26,6 +28,7 @@ from twinspace.web.context import (
     runtime,
     translate,
 )
+from twinspace.web.login import set_session_cookie
 
 
 async def end_previous_session(request: Request) -> None:
@@ -89,6 +92,9 @@ async def register_submit(request: Request) -> Response:
         }
         return await show(request, "register.html", context, err.status)
     await end_previous_session(request)
+    send_verification(
+        rt.settings, logged_in.user, link_base(request), gettext_for(locale_of(request))
+    )
     response = see_other("/postings" if logged_in.user.kind == "teacher" else "/")
     set_session_cookie(request, response, logged_in.token)
     return response

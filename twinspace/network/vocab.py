@@ -1,4 +1,4 @@
-"""The lists people choose from: subjects, communication languages, project tools."""
+"""The lists people choose from: subjects, communication languages, project tools, age groups."""
 
 from __future__ import annotations
 
@@ -72,6 +72,15 @@ TOOLS: dict[str, str] = {
     "gallery": N_("Image gallery"),
     "video": N_("Video conference"),
     "email": N_("E-mail"),
+}
+
+# The pupils a teacher works with, in the bands schools use across Europe.
+AGE_GROUPS: dict[str, str] = {
+    "3-6": N_("Ages 3–6 (pre-school)"),
+    "7-11": N_("Ages 7–11 (primary)"),
+    "12-15": N_("Ages 12–15 (lower secondary)"),
+    "16-19": N_("Ages 16–19 (upper secondary)"),
+    "adults": N_("Adults"),
 }
 
 

@@ -18,7 +18,7 @@ from twinspace.i18n import N_
 from twinspace.people.common import text_field
 from twinspace.people.models import CalendarEvent
 from twinspace.permissions import Action, Room, SpaceFacts, Viewer, allowed
-from twinspace.rooms.names import members_room
+from twinspace.spaces.names import members_room
 
 KINDS = {
     "deadline": N_("Deadline"),

@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from twinspace.db import utcnow
 from twinspace.errors import DomainError
+from twinspace.people import schemas as S
 from twinspace.people.calendar import (
     KINDS,
     check_add_event,
@@ -22,7 +23,7 @@ from twinspace.people.calendar import (
 )
 from twinspace.people.common import member_access
 from twinspace.permissions import Action, Room
-from twinspace.rooms.views import shell_context
+from twinspace.schema import declare
 from twinspace.web.context import (
     check_api_write,
     check_form_write,
@@ -33,6 +34,7 @@ from twinspace.web.context import (
     runtime,
     translate,
 )
+from twinspace.web.shell import shell_context
 
 
 def _month(request: Request) -> tuple[int, int]:
@@ -101,6 +103,12 @@ async def delete_event_form(request: Request) -> Response:
     return RedirectResponse(f"/spaces/{space_id}/calendar", 303)
 
 
+@declare(
+    "The calendar as iCalendar (text/calendar)",
+    media_type="text/calendar",
+    answer=str,
+    auth="public",
+)
 async def ics_export(request: Request) -> Response:
     auth = await get_auth(request)
     space_id = request.path_params["space_id"]
@@ -118,6 +126,7 @@ async def ics_export(request: Request) -> Response:
     )
 
 
+@declare("The TwinSpace's calendar events", answer=S.EventsOut, auth="public")
 async def api_events(request: Request) -> JSONResponse:
     auth = await get_auth(request)
     space_id = request.path_params["space_id"]
@@ -127,6 +136,7 @@ async def api_events(request: Request) -> JSONResponse:
     return JSONResponse({"events": [event_json(e) for e in events]})
 
 
+@declare("Add a calendar event", body=S.NewEvent, answer=S.EventAddedOut, status=201)
 async def api_add_event(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     body = await json_body(request)
@@ -137,6 +147,7 @@ async def api_add_event(request: Request) -> JSONResponse:
     return JSONResponse({"ok": True, "event": event_json(event)}, 201)
 
 
+@declare("Delete a calendar event")
 async def api_delete_event(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     space_id = request.path_params["space_id"]

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from twinspace.accounts.models import User
 from twinspace.db import UnitOfWork, utcnow
+from twinspace.pages.widgets import run_tool_command
 from twinspace.people.calendar import check_add_event
 from twinspace.people.journal import check_start_journal
 from twinspace.people.models import MemberProfile
-from twinspace.rooms.pages.widgets import run_tool_command
 from twinspace.settings import Settings
 from twinspace.spaces.models import Space
 

@@ -15,14 +15,14 @@ from twinspace.db import UnitOfWork
 from twinspace.errors import DomainError
 from twinspace.events import Event, envelope
 from twinspace.i18n import N_
+from twinspace.pages.host import page_facts
+from twinspace.pages.models import Page
+from twinspace.pages.widgets import visible_page_events
 from twinspace.people.models import WallPost
 from twinspace.permissions import Action, Room, access_page, allowed
-from twinspace.rooms.names import home_room, members_room
-from twinspace.rooms.pages.actions import page_facts
-from twinspace.rooms.pages.models import Page
-from twinspace.rooms.pages.widgets import visible_page_events
 from twinspace.settings import Settings
 from twinspace.spaces.context import SpaceAccess
+from twinspace.spaces.names import home_room, members_room
 
 PAGE_SIZE = 20
 # What each kind of event says, in the reader's language (params: actor, name, title, page).

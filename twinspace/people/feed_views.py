@@ -9,25 +9,27 @@ from starlette.routing import Route
 from twinspace.db import UnitOfWork
 from twinspace.errors import Invalid
 from twinspace.i18n import N_, gettext_for
+from twinspace.people import schemas as S
 from twinspace.people.common import member_access
 from twinspace.people.feed import PAGE_SIZE, get_feed
 from twinspace.permissions import Room
-from twinspace.rooms.views import shell_context
+from twinspace.schema import declare
 from twinspace.web.context import get_auth, locale_of, render, runtime
+from twinspace.web.shell import shell_context
 
 
 def _cursor(request: Request, name: str) -> int | None:
     raw = request.query_params.get(name)
     if raw in (None, ""):
         return None
-    if not raw.isdigit() or len(raw) > 12:
+    if not raw.isdecimal() or len(raw) > 12:
         raise Invalid(N_("'before' and 'after' must be whole numbers."))
     return int(raw)
 
 
 def _limit(request: Request) -> int:
     raw = request.query_params.get("limit", str(PAGE_SIZE))
-    if not raw.isdigit() or not 1 <= int(raw) <= 100:
+    if not raw.isdecimal() or not 1 <= int(raw) <= 100:
         raise Invalid(N_("'limit' must be between 1 and 100."))
     return int(raw)
 
@@ -58,6 +60,12 @@ async def activity_page(request: Request) -> Response:
     return await render(request, "people/activity.html", context)
 
 
+@declare(
+    "The TwinSpace's activity feed, newest first",
+    query=S.FeedQuery,
+    answer=S.FeedOut,
+    auth="public",
+)
 async def api_feed(request: Request) -> JSONResponse:
     _, items, older = await _load(request)
     return JSONResponse({"items": [i.json() for i in items], "before": older})

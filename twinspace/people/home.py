@@ -18,7 +18,7 @@ from twinspace.permissions import Action, Room
 from twinspace.spaces.context import SpaceAccess
 from twinspace.web.context import locale_of, runtime
 
-HOME_FEED = 10  # the newest activities on Home; /spaces/{id}/activity pages through all
+HOME_FEED = 5  # the newest activities on Home (a calm page); /spaces/{id}/activity has all
 
 
 async def home_extras(

@@ -15,8 +15,8 @@ from twinspace.i18n import N_
 from twinspace.notifications.service import notify
 from twinspace.people.models import Invitation
 from twinspace.permissions import Role
-from twinspace.rooms.names import members_room
 from twinspace.spaces.models import Membership, Space
+from twinspace.spaces.names import members_room
 
 SCOPES = ("project", "space")
 INVITABLE_KINDS = (UserKind.TEACHER.value, UserKind.MEMBER.value)
@@ -49,7 +49,11 @@ async def is_eligible(session: AsyncSession, user: User) -> bool:
     return bool(country and country.eligible)
 
 
-async def search_candidates(session: AsyncSession, space_id: int, query: str) -> list[dict]:
+async def search_candidates(
+    session: AsyncSession, space_id: int, query: str, single_school_id: int | None = None
+) -> list[dict]:
+    """Members who may be invited; ``teacher_allowed`` is false for a teacher of another school
+    when the TwinSpace is a single-school project (they may only come as visitors)."""
     query = " ".join(query.split())[:100]
     if len(query) < 2:
         return []
@@ -82,6 +86,7 @@ async def search_candidates(session: AsyncSession, space_id: int, query: str) ->
                 "school": school.name if school else None,
                 "country": user.country_code,
                 "eligible": await is_eligible(session, user),
+                "teacher_allowed": single_school_id is None or user.school_id == single_school_id,
             }
         )
     return found

@@ -9,6 +9,7 @@ from starlette.routing import Route
 
 from twinspace.errors import DomainError, NotFound
 from twinspace.i18n import N_
+from twinspace.people import schemas as S
 from twinspace.people.common import ROLE_LABELS, member_access
 from twinspace.people.invitations import (
     check_answer,
@@ -20,7 +21,7 @@ from twinspace.people.invitations import (
     search_candidates,
 )
 from twinspace.permissions import Action, Room
-from twinspace.rooms.views import shell_context
+from twinspace.schema import declare
 from twinspace.spaces.context import SpaceAccess
 from twinspace.spaces.queries import facts, get_space, get_viewer
 from twinspace.web.context import (
@@ -33,10 +34,11 @@ from twinspace.web.context import (
     runtime,
     translate,
 )
+from twinspace.web.shell import shell_context
 
 
 def _int(value: object) -> int | None:
-    return int(value) if isinstance(value, str) and value.isdigit() else None
+    return int(value) if isinstance(value, str) and value.isdecimal() else None
 
 
 async def invitations_page(request: Request) -> Response:
@@ -69,7 +71,10 @@ async def invitations_page(request: Request) -> Response:
     query = request.query_params.get("q", "")
     async with rt.db.read() as session:
         access = await member_access(session, auth.user, space_id, Action.MANAGE_MEMBERS)
-        candidates = await search_candidates(session, space_id, query) if query else []
+        single_school = access.space.single_school_id
+        candidates = (
+            await search_candidates(session, space_id, query, single_school) if query else []
+        )
         pending = await get_space_invitations(session, space_id)
     context = {
         **shell_context(access, Room.HOME),
@@ -77,6 +82,7 @@ async def invitations_page(request: Request) -> Response:
         "candidates": candidates,
         "pending": pending,
         "role_labels": ROLE_LABELS,
+        "single_school": access.space.single_school_id is not None,
         "error": error,
         "notice": notice,
     }
@@ -111,15 +117,21 @@ def _no_rooms() -> dict[str, dict[str, bool]]:
     return {room.value: {a.value: False for a in Action} for room in Room}
 
 
+@declare(
+    "Teachers who could be invited (administrators)", query=S.SearchQuery, answer=S.CandidatesOut
+)
 async def api_candidates(request: Request) -> JSONResponse:
     auth = await get_auth(request)
     space_id = request.path_params["space_id"]
     async with runtime(request).db.read() as session:
-        await member_access(session, auth.user, space_id, Action.MANAGE_MEMBERS)
-        found = await search_candidates(session, space_id, request.query_params.get("q", ""))
+        access = await member_access(session, auth.user, space_id, Action.MANAGE_MEMBERS)
+        found = await search_candidates(
+            session, space_id, request.query_params.get("q", ""), access.space.single_school_id
+        )
     return JSONResponse({"members": found})
 
 
+@declare("The TwinSpace's pending invitations (administrators)", answer=S.InvitationsOut)
 async def api_space_invitations(request: Request) -> JSONResponse:
     auth = await get_auth(request)
     space_id = request.path_params["space_id"]
@@ -129,6 +141,13 @@ async def api_space_invitations(request: Request) -> JSONResponse:
     return JSONResponse({"invitations": [invitation_json(i, user=u) for i, u in pending]})
 
 
+@declare(
+    "Invite a teacher or a visitor",
+    body=S.NewInvitation,
+    answer=S.InvitationAnswerOut,
+    status=201,
+    errors=(409,),
+)
 async def api_invite(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     body = await json_body(request)
@@ -147,6 +166,7 @@ async def api_invite(request: Request) -> JSONResponse:
     return JSONResponse({"ok": True, "invitation": invitation_json(invitation)}, 201)
 
 
+@declare("Cancel a pending invitation (administrators)")
 async def api_cancel(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     space_id = request.path_params["space_id"]
@@ -156,6 +176,7 @@ async def api_cancel(request: Request) -> JSONResponse:
     return JSONResponse({"ok": True})
 
 
+@declare("The invitations waiting for the caller", answer=S.InvitationsOut)
 async def api_my_invitations(request: Request) -> JSONResponse:
     _, user = await require_user(request)
     async with runtime(request).db.read() as session:
@@ -164,6 +185,7 @@ async def api_my_invitations(request: Request) -> JSONResponse:
 
 
 def _answer(accept: bool):  # noqa: ANN202
+    @declare("Accept or decline an invitation", answer=S.InvitationAnswerOut, errors=(409,))
     async def view(request: Request) -> JSONResponse:
         _, user = await check_api_write(request)
         async with runtime(request).db.unit_of_work() as uow:

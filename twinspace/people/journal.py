@@ -18,14 +18,16 @@ from twinspace.accounts.models import User
 from twinspace.db import UnitOfWork
 from twinspace.errors import Conflict
 from twinspace.i18n import N_, gettext_for
+from twinspace.pages.models import Page, Widget
+from twinspace.pages.registry import get_tool
+from twinspace.pages.widgets import check_add_widget, make_context
+from twinspace.people import schemas as S
 from twinspace.people.common import member_access
 from twinspace.permissions import Action, Room
-from twinspace.rooms.pages.models import Page, Widget
-from twinspace.rooms.pages.widgets import check_add_widget, make_context
+from twinspace.schema import declare
 from twinspace.settings import Settings
 from twinspace.spaces.context import SpaceAccess
 from twinspace.spaces.models import Space
-from twinspace.tools.registry import get_tool
 from twinspace.web.context import (
     check_api_write,
     check_form_write,
@@ -106,6 +108,7 @@ async def start_journal_form(request: Request) -> Response:
     return RedirectResponse(f"/spaces/{space_id}#journal", 303)
 
 
+@declare("Start the project journal", answer=S.JournalStartedOut, status=201, errors=(409,))
 async def api_start_journal(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     rt = runtime(request)
@@ -117,6 +120,11 @@ async def api_start_journal(request: Request) -> JSONResponse:
     return JSONResponse({"ok": True, "page_id": page.id, "widget_id": widget.id}, 201)
 
 
+@declare(
+    "The TwinSpace's project journal (page and widget), if started",
+    answer=S.JournalOut,
+    auth="public",
+)
 async def api_journal(request: Request) -> JSONResponse:
     """Where the journal is: its Blog application is then used through the tools API."""
     auth = await get_auth(request)

@@ -39,7 +39,7 @@ def parse_recipients(value: object) -> list[int]:
     ids: list[int] = []
     if isinstance(value, list):
         for item in value:
-            if isinstance(item, str) and item.isdigit():
+            if isinstance(item, str) and item.isdecimal():
                 item = int(item)
             if not isinstance(item, int) or isinstance(item, bool) or item < 1:
                 ids = []

@@ -7,6 +7,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from twinspace.errors import DomainError
+from twinspace.people import schemas as S
 from twinspace.people.common import member_access
 from twinspace.people.mailbox import (
     check_send_message,
@@ -16,7 +17,7 @@ from twinspace.people.mailbox import (
     unread_count,
 )
 from twinspace.permissions import Action, Room, may_write_to
-from twinspace.rooms.views import shell_context
+from twinspace.schema import declare
 from twinspace.spaces.queries import get_members
 from twinspace.web.context import (
     check_api_write,
@@ -28,6 +29,7 @@ from twinspace.web.context import (
     runtime,
     translate,
 )
+from twinspace.web.shell import shell_context
 
 
 def _box(request: Request) -> str:
@@ -76,7 +78,7 @@ async def compose_page(request: Request) -> Response:
             error = translate(request, err.message)
     else:
         to = request.query_params.get("to", "")
-        values["to"] = [to] if to.isdigit() else []
+        values["to"] = [to] if to.isdecimal() else []
     async with rt.db.read() as session:
         access = await member_access(session, auth.user, space_id, Action.MESSAGE)
         mine = access.viewer.role.value
@@ -89,7 +91,7 @@ async def compose_page(request: Request) -> Response:
         **shell_context(access, Room.HOME),
         "members": members,
         "values": values,
-        "chosen": {int(v) for v in values["to"] if str(v).isdigit()},
+        "chosen": {int(v) for v in values["to"] if str(v).isdecimal()},
         "error": error,
     }
     return await render(request, "people/mail_compose.html", context, 400 if error else 200)
@@ -113,6 +115,7 @@ async def message_page(request: Request) -> Response:
     return await render(request, "people/mail_message.html", context)
 
 
+@declare("The caller's private messages in a TwinSpace", query=S.BoxQuery, answer=S.MailboxOut)
 async def api_mailbox(request: Request) -> JSONResponse:
     _, user = await require_user(request)
     space_id = request.path_params["space_id"]
@@ -123,6 +126,13 @@ async def api_mailbox(request: Request) -> JSONResponse:
     return JSONResponse({"box": _box(request), "unread": unread, "messages": messages})
 
 
+@declare(
+    "Send a private message to members",
+    body=S.NewMessage,
+    answer=S.CreatedOut,
+    status=201,
+    errors=(429,),
+)
 async def api_send(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     body = await json_body(request)
@@ -135,6 +145,7 @@ async def api_send(request: Request) -> JSONResponse:
     return JSONResponse({"ok": True, "id": message.id}, 201)
 
 
+@declare("One private message (marked read)", answer=S.MessageOut)
 async def api_message(request: Request) -> JSONResponse:
     _, user = await require_user(request)
     space_id, message_id = request.path_params["space_id"], request.path_params["message_id"]

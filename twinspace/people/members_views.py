@@ -7,12 +7,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from twinspace.people import schemas as S
 from twinspace.people.common import ROLE_LABELS, member_access
 from twinspace.people.models import MemberProfile
 from twinspace.people.roles import check_change_role, recheck_user_rooms, roles_for
 from twinspace.permissions import Action, Room
 from twinspace.realtime.handlers import evict_user_from_space
-from twinspace.rooms.views import shell_context
+from twinspace.schema import declare
 from twinspace.spaces.actions import do_remove_member
 from twinspace.spaces.queries import get_members
 from twinspace.web.context import (
@@ -23,6 +24,7 @@ from twinspace.web.context import (
     render,
     runtime,
 )
+from twinspace.web.shell import shell_context
 
 
 async def members_page(request: Request) -> Response:
@@ -74,6 +76,9 @@ async def remove_member_form(request: Request) -> Response:
     return RedirectResponse(f"/spaces/{space_id}/members", 303)
 
 
+@declare(
+    "Change a member's role (administrators)", body=S.RoleChange, answer=S.RoleOut, errors=(409,)
+)
 async def api_change_role(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     body = await json_body(request)

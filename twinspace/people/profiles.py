@@ -19,7 +19,7 @@ from twinspace.i18n import N_
 from twinspace.people.common import get_member, text_field
 from twinspace.people.models import MemberProfile, WallPost
 from twinspace.permissions import Action, Room, SpaceFacts, Viewer, allowed
-from twinspace.rooms.names import members_room
+from twinspace.spaces.names import members_room
 
 WALL_MAX = 500
 WALL_PAGE = 50

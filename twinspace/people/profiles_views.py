@@ -11,6 +11,9 @@ from starlette.routing import Route
 from twinspace.errors import DomainError, Invalid, NotFound, Unauthorized
 from twinspace.files import StoredFile, check_quota, do_store, file_response
 from twinspace.i18n import N_
+from twinspace.images import process_image
+from twinspace.label.badges import badges_for_teacher
+from twinspace.people import schemas as S
 from twinspace.people.common import ROLE_LABELS, get_member, member_access
 from twinspace.people.models import WallPost
 from twinspace.people.profiles import (
@@ -25,8 +28,7 @@ from twinspace.people.profiles import (
     wall_json,
 )
 from twinspace.permissions import Action, Room
-from twinspace.rooms.views import shell_context
-from twinspace.tools.gallery.images import process_image
+from twinspace.schema import declare
 from twinspace.uploads import receive_upload
 from twinspace.web.context import (
     check_api_write,
@@ -39,6 +41,7 @@ from twinspace.web.context import (
     runtime,
     translate,
 )
+from twinspace.web.shell import shell_context
 
 
 async def profile_page(request: Request) -> Response:
@@ -49,12 +52,14 @@ async def profile_page(request: Request) -> Response:
         member, role = await get_member(session, space_id, member_id)
         profile = await get_profile(session, member_id)
         wall = await get_wall(session, space_id, member_id)
+        labels = await badges_for_teacher(session, member_id)
     context = {
         **shell_context(access, Room.HOME),
         "member": member,
         "member_role": ROLE_LABELS[role],
         "profile": profile_json(member, role, profile, space_id),
         "wall": wall,
+        "labels": labels,
         "may_wall": access.may(Room.HOME, Action.WALL),
         "may_moderate": access.may(Room.HOME, Action.MODERATE),
         "error": request.query_params.get("error") == "wall",
@@ -62,6 +67,7 @@ async def profile_page(request: Request) -> Response:
     return await render(request, "people/profile.html", context)
 
 
+@declare("A member's profile and wall", answer=S.ProfilePageOut, auth="public")
 async def api_profile(request: Request) -> JSONResponse:
     auth = await get_auth(request)
     space_id, member_id = request.path_params["space_id"], request.path_params["user_id"]
@@ -108,6 +114,9 @@ async def edit_profile_page(request: Request) -> Response:
     return await render(request, "people/profile_edit.html", context, 400 if error else 200)
 
 
+@declare(
+    "Change one's own profile (the fields given)", body=S.ProfileChanges, answer=S.SavedProfileOut
+)
 async def api_update_profile(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     body = await json_body(request)
@@ -120,6 +129,13 @@ async def api_update_profile(request: Request) -> JSONResponse:
     )
 
 
+@declare(
+    "Upload one's profile photo (multipart, re-encoded, at most 320 px)",
+    upload=True,
+    answer=S.PhotoOut,
+    status=201,
+    errors=(413, 415),
+)
 async def upload_photo(request: Request) -> Response:
     """POST multipart ``file`` (and ``csrf_token`` first, or the X-CSRF-Token header): the
     picture is checked, re-encoded without metadata and resized to at most 320 px."""
@@ -200,6 +216,9 @@ async def wall_form(request: Request) -> Response:
     return RedirectResponse(f"/spaces/{space_id}/members/{member_id}#wall", 303)
 
 
+@declare(
+    "Write on a member's wall", body=S.WallText, answer=S.WallPostedOut, status=201, errors=(429,)
+)
 async def api_wall(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     body = await json_body(request)
@@ -226,6 +245,7 @@ async def delete_wall_form(request: Request) -> Response:
     return RedirectResponse(f"/spaces/{request.path_params['space_id']}/members/{owner}#wall", 303)
 
 
+@declare("Delete a wall message (its author, the wall's owner, administrators)")
 async def api_delete_wall(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     await _delete_wall(request, user)

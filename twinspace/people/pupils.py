@@ -20,8 +20,8 @@ from twinspace.errors import Invalid, NotFound
 from twinspace.events import record_event
 from twinspace.i18n import N_
 from twinspace.permissions import PUPIL_ROLES, Role
-from twinspace.rooms.names import members_room
 from twinspace.spaces.models import Membership
+from twinspace.spaces.names import members_room
 
 MAX_AT_ONCE = 100
 NAME_MAX = 60
@@ -90,6 +90,7 @@ class Slip:
     name: str
     username: str
     password: str
+    renamed: bool = False  # numbered to tell two pupils of the same name apart
 
 
 def parse_names(text: object) -> list[str]:
@@ -185,6 +186,24 @@ async def prepare_password(passwords: PasswordService, chosen: object = None) ->
     return (await new_passwords(passwords, [plain]))[0]
 
 
+def _fold(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def distinct_names(names: list[str], taken: set[str]) -> list[str]:
+    """Names told apart from the TwinSpace's pupils and from each other: a second "Léa C."
+    becomes "Léa C. (2)", so that lists, slips and mail recipients are never ambiguous."""
+    seen = {_fold(n) for n in taken}
+    result = []
+    for name in names:
+        chosen, number = name, 2
+        while _fold(chosen) in seen:
+            chosen, number = f"{name} ({number})", number + 1
+        seen.add(_fold(chosen))
+        result.append(chosen)
+    return result
+
+
 async def check_create_pupils(
     uow: UnitOfWork,
     space_id: int,
@@ -193,8 +212,12 @@ async def check_create_pupils(
 ) -> list[Slip]:
     """Create one pupil account per name, each a pupil member of this TwinSpace."""
     usernames = await _free_usernames(uow, [name for name, _ in prepared])
+    names = distinct_names(
+        [name for name, _ in prepared],
+        {p.display_name for p in await get_pupils(uow, space_id)},
+    )
     slips = []
-    for (name, password), username in zip(prepared, usernames, strict=True):
+    for (typed, password), name, username in zip(prepared, names, usernames, strict=True):
         user = User(
             username=username,
             display_name=name,
@@ -214,7 +237,7 @@ async def check_create_pupils(
             {"user_id": user.id, "name": name, "role": Role.PUPIL.value},
             actor_id=actor.id,
         )
-        slips.append(Slip(user.id, name, username, password.plain))
+        slips.append(Slip(user.id, name, username, password.plain, renamed=name != typed))
     return slips
 
 

@@ -13,6 +13,7 @@ from twinspace.accounts.models import User
 from twinspace.db import UnitOfWork
 from twinspace.errors import Conflict, DomainError
 from twinspace.i18n import N_
+from twinspace.people import schemas as S
 from twinspace.people.common import member_access
 from twinspace.people.pupils import (
     MAX_AT_ONCE,
@@ -25,7 +26,7 @@ from twinspace.people.pupils import (
 )
 from twinspace.permissions import Action, Room
 from twinspace.realtime.handlers import disconnect_sessions
-from twinspace.rooms.views import shell_context
+from twinspace.schema import declare
 from twinspace.web.context import (
     check_api_write,
     check_form_write,
@@ -35,6 +36,7 @@ from twinspace.web.context import (
     runtime,
     translate,
 )
+from twinspace.web.shell import shell_context
 
 USERNAME_RACE_TRIES = 3
 
@@ -133,6 +135,13 @@ async def pupil_password_form(request: Request) -> Response:
     return await _slips(request, space_id, [slip])
 
 
+@declare(
+    "Create pupil accounts (teachers): each password is answered once",
+    body=S.PupilNames,
+    answer=S.PupilsOut,
+    status=201,
+    errors=(409,),
+)
 async def api_create_pupils(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     body = await json_body(request)
@@ -143,6 +152,7 @@ async def api_create_pupils(request: Request) -> JSONResponse:
     return JSONResponse({"ok": True, "pupils": [asdict(s) for s in slips]}, 201)
 
 
+@declare("Give a pupil a new password (teachers)", body=S.NewPassword, answer=S.PupilOut)
 async def api_pupil_password(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     body = await json_body(request)

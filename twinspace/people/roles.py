@@ -12,13 +12,11 @@ from twinspace.errors import Conflict, DomainError, Invalid, NotFound
 from twinspace.events import record_event
 from twinspace.i18n import N_
 from twinspace.permissions import PUPIL_ROLES, Role
+from twinspace.realtime.dispatch import access_room_name, features
 from twinspace.realtime.models import LiveSocket
-from twinspace.rooms.chat.models import ChatRoom
-from twinspace.rooms.names import chat_room_name, members_room, parse_room
-from twinspace.rooms.pages.models import Page
-from twinspace.rooms.resolve import access_target
 from twinspace.runtime import Runtime
 from twinspace.spaces.models import Membership
+from twinspace.spaces.names import members_room, parse_room
 
 MEMBER_ROLES = (Role.TEACHER_ADMIN, Role.TEACHER, Role.PUPIL_ADMIN, Role.PUPIL, Role.VISITOR)
 
@@ -92,20 +90,13 @@ async def recheck_user_rooms(rt: Runtime, user_id: int, space_id: int) -> None:
         if user is None or not sids:
             return
         names = [f"space:{space_id}:{kind}" for kind in ("teachers", "pupils", "moderation")]
-        names += [
-            chat_room_name(space_id, name)
-            for name in await session.scalars(
-                select(ChatRoom.name).where(ChatRoom.space_id == space_id)
-            )
-        ]
-        names += [
-            f"space:{space_id}:page:{page_id}"
-            for page_id in await session.scalars(select(Page.id).where(Page.space_id == space_id))
-        ]
+        for feature in features():  # chat rooms, pages
+            if feature.space_rooms is not None:
+                names += await feature.space_rooms(session, space_id)
         refused = []
         for name in names:
             try:
-                await access_target(session, user, parse_room(name))
+                await access_room_name(session, user, parse_room(name))
             except DomainError:
                 refused.append(name)
     for sid in sids:

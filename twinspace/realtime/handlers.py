@@ -1,5 +1,6 @@
-"""Socket.IO handlers: connect/disconnect, join, leave, catchup; rooms add their own
-events through ``on`` (chat: ``rooms/chat/sockets.py``).
+"""Socket.IO handlers: connect/disconnect, join, leave, catchup. Features (chat, pages, tools)
+add their own events and hooks through the registry in ``realtime/dispatch.py``; this module
+names no room and no tool.
 
 Every event re-reads the login session (so a revoked session stops at once), checks
 the payload, and asks the permission policy before acting.
@@ -9,37 +10,25 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
 
 from sqlalchemy import delete, select
 
 from twinspace.accounts.auth import get_session_user
+from twinspace.accounts.cookies import LANG_COOKIE, SESSION_COOKIE
 from twinspace.accounts.models import AuthSession, User
-from twinspace.db import UnitOfWork
 from twinspace.errors import DomainError, Invalid, RateLimited, Unauthorized
 from twinspace.events import CATCHUP_LIMIT, get_events_after, get_last_seq
 from twinspace.i18n import N_, gettext_for, negotiate
-from twinspace.permissions import is_chat_moderator
+from twinspace.realtime.dispatch import Handler, access_room_name, features
 from twinspace.realtime.limits import TokenBuckets
 from twinspace.realtime.models import LiveSocket
-from twinspace.rooms.chat import sockets as chat_sockets
-from twinspace.rooms.chat.actions import get_chat_room
-from twinspace.rooms.chat.models import ChatRoom
-from twinspace.rooms.chat.visibility import visible_chat_events
-from twinspace.rooms.names import chat_room_name, parse_room
-from twinspace.rooms.pages import service as page_service
-from twinspace.rooms.pages.models import Page
-from twinspace.rooms.pages.widgets import visible_page_events
-from twinspace.rooms.resolve import access_target
 from twinspace.runtime import Runtime
-from twinspace.spaces.queries import facts
-from twinspace.tools.registry import all_tools
-from twinspace.web.cookies import LANG_COOKIE, SESSION_COOKIE
+from twinspace.spaces.names import parse_room
 
 log = logging.getLogger(__name__)
-Handler = Callable[[str, dict[str, Any], User | None, dict[str, Any]], Awaitable[dict[str, Any]]]
 
 
 def _cookies(environ: dict[str, Any]) -> SimpleCookie:
@@ -78,14 +67,12 @@ def register_handlers(rt: Runtime) -> None:
         buckets.forget(sid)
         async with db.unit_of_work() as uow:
             await uow.session.execute(delete(LiveSocket).where(LiveSocket.sid == sid))
-        await chat_sockets.on_left(rt, sid)
-        for tool_ in all_tools():
-            gone = getattr(tool_, "socket_disconnected", None)
-            if gone is not None:
+        for feature in features():
+            if feature.left is not None:
                 try:
-                    await gone(rt, sid)
+                    await feature.left(rt, sid, None)
                 except Exception:
-                    log.exception("%s: socket_disconnected failed", tool_.kind)
+                    log.exception("%s: forgetting a disconnected socket failed", feature.name)
 
     async def current_user(sid: str, state: dict[str, Any]) -> User | None:
         if state.get("session_id") is None:
@@ -140,11 +127,13 @@ def register_handlers(rt: Runtime) -> None:
     ) -> dict[str, Any]:
         ref = parse_room(data.get("room"))
         async with db.read() as session:
-            target, viewer = await access_target(session, user, ref)
+            target, viewer = await access_room_name(session, user, ref)
         await sio.enter_room(sid, ref.name)  # enter first: anything committed later is delivered
         async with db.read() as session:
             last_id = await get_last_seq(session, ref.name)
-        await chat_sockets.on_joined(rt, sid, target, user, viewer)
+        for feature in features():
+            if feature.joined is not None:
+                await feature.joined(rt, sid, target, user, viewer)
         return {"ok": True, "room": ref.name, "last_id": last_id, "role": viewer.role.value}
 
     @on("leave")
@@ -153,11 +142,9 @@ def register_handlers(rt: Runtime) -> None:
     ) -> dict[str, Any]:
         ref = parse_room(data.get("room"))
         await sio.leave_room(sid, ref.name)
-        if ref.kind == "chat":
-            async with db.read() as session:
-                room = await get_chat_room(session, ref.space_id, ref.key or "")
-            if room is not None:
-                await chat_sockets.on_left(rt, sid, [room.id])
+        for feature in features():
+            if feature.left is not None:
+                await feature.left(rt, sid, [ref])
         return {"ok": True, "room": ref.name}
 
     @on("catchup")
@@ -169,52 +156,18 @@ def register_handlers(rt: Runtime) -> None:
         if isinstance(after, bool) or not isinstance(after, int) or after < 0:
             raise Invalid(N_("'after' must be a whole number, 0 or more."))
         async with db.read() as session:
-            target, viewer = await access_target(session, user, ref)
+            target, viewer = await access_room_name(session, user, ref)
             events = await get_events_after(session, ref.name, after, CATCHUP_LIMIT + 1)
             more = len(events) > CATCHUP_LIMIT
             events = events[:CATCHUP_LIMIT]
-            if target.chat is not None:
-                moderator = is_chat_moderator(viewer, facts(target.space))
-                events = await visible_chat_events(session, events, moderator=moderator)
-            elif target.page is not None:
-                events = await visible_page_events(
-                    UnitOfWork(session), user, target.space, target.page, events, rt.settings
-                )
+            for feature in features():
+                if feature.catchup is not None:
+                    events = await feature.catchup(rt, session, user, target, viewer, events)
         return {"ok": True, "room": ref.name, "events": events, "more": more}
 
-    chat_sockets.register_chat_sockets(rt, on)
-
-    @on("tool")
-    async def tool(
-        sid: str, state: dict[str, Any], user: User | None, data: dict[str, Any]
-    ) -> dict[str, Any]:
-        """A tool command: {"space_id", "widget_id", "command", ...the command's fields}."""
-        space_id, widget_id, command = (
-            data.get("space_id"),
-            data.get("widget_id"),
-            data.get("command"),
-        )
-        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (space_id, widget_id)):
-            raise Invalid(N_("'space_id' and 'widget_id' must be numbers."))
-        if not isinstance(command, str) or not command:
-            raise Invalid(N_("A command is required."))
-        return await page_service.tool_command(rt, user, space_id, widget_id, command, data)
-
-    for tool_ in all_tools():  # events of a tool's own (the wiki's CRDT updates and cursors)
-        own = getattr(tool_, "socket_events", None)
-        for name, spec in (own() if own else {}).items():
-            limit = TokenBuckets(spec.per_second, spec.burst) if spec.per_second else None
-
-            async def run(
-                sid: str,
-                state: dict[str, Any],
-                user: User | None,
-                data: dict[str, Any],
-                _run: Any = spec.run,
-            ) -> dict[str, Any]:
-                return await _run(rt, sid, user, data)
-
-            on(name, limit)(run)
+    for feature in features():  # chat:*, the generic ``tool`` command, tools' own events
+        if feature.socket_events is not None:
+            feature.socket_events(rt, on)
 
 
 async def disconnect_sessions(rt: Runtime, session_ids: list[str]) -> None:
@@ -243,15 +196,15 @@ async def evict_user_from_space(rt: Runtime, user_id: int, space_id: int) -> Non
                 .where(AuthSession.user_id == user_id)
             )
         )
-        chat_rooms = list(
-            await session.scalars(select(ChatRoom).where(ChatRoom.space_id == space_id))
-        )
-        page_ids = list(await session.scalars(select(Page.id).where(Page.space_id == space_id)))
-    kinds = ("home", "members", "activities", "teachers", "pupils", "moderation")
-    names = [f"space:{space_id}:{kind}" for kind in kinds]
-    names += [chat_room_name(space_id, room.name) for room in chat_rooms]
-    names += [f"space:{space_id}:page:{page_id}" for page_id in page_ids]
+        kinds = ("home", "members", "activities", "teachers", "pupils", "moderation")
+        names = [f"space:{space_id}:{kind}" for kind in kinds]
+        for feature in features():  # chat rooms, pages
+            if feature.space_rooms is not None:
+                names += await feature.space_rooms(session, space_id)
+    refs = [parse_room(name) for name in names]
     for sid in sids:
         for name in names:
             await rt.sio.leave_room(sid, name)
-        await chat_sockets.on_left(rt, sid, [room.id for room in chat_rooms])
+        for feature in features():
+            if feature.left is not None:
+                await feature.left(rt, sid, refs)

@@ -18,10 +18,9 @@ from datetime import timedelta
 import socketio
 from sqlalchemy import delete, select, update
 
-from twinspace.db import utcnow
+from twinspace.db import UnitOfWork, utcnow
+from twinspace.realtime.dispatch import AfterCommit, features
 from twinspace.realtime.models import LiveSocket, ServerNode
-from twinspace.rooms.chat.models import ChatPresence, ChatRoom
-from twinspace.rooms.chat.sockets import emit_presence
 from twinspace.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -36,6 +35,17 @@ def prefix_socket_ids(sio: socketio.AsyncServer, node_id: str) -> None:
     """Every engine.io and Socket.IO id this process makes starts with ``<node_id>.``."""
     generate = sio.eio.generate_id
     sio.eio.generate_id = lambda: f"{node_id}.{generate()}"  # type: ignore[method-assign]
+
+
+async def _features_forget(rt: Runtime, uow: UnitOfWork, pattern: str) -> list[AfterCommit]:
+    """Each feature removes its rows of these sockets (chat presence) in this transaction."""
+    after = []
+    for feature in features():
+        if feature.sockets_gone is not None:
+            tell = await feature.sockets_gone(rt, uow, pattern)
+            if tell is not None:
+                after.append(tell)
+    return after
 
 
 async def beat(rt: Runtime, node_id: str) -> None:
@@ -58,24 +68,14 @@ async def sweep_dead_nodes(rt: Runtime, node_id: str) -> list[str]:
                 )
             )
         )
-        room_ids: set[int] = set()
+        after: list[AfterCommit] = []
         for node in dead:
             pattern = f"{node}.%"
-            room_ids.update(
-                await uow.session.scalars(
-                    select(ChatPresence.room_id).where(ChatPresence.sid.like(pattern))
-                )
-            )
-            await uow.session.execute(delete(ChatPresence).where(ChatPresence.sid.like(pattern)))
+            after += await _features_forget(rt, uow, pattern)  # chat presence rows
             await uow.session.execute(delete(LiveSocket).where(LiveSocket.sid.like(pattern)))
             await uow.session.execute(delete(ServerNode).where(ServerNode.id == node))
-        rooms = (
-            list(await uow.session.scalars(select(ChatRoom).where(ChatRoom.id.in_(room_ids))))
-            if room_ids
-            else []
-        )
-    for room in rooms:
-        await emit_presence(rt, room)
+    for tell in after:  # committed: tell the rooms who is really there
+        await tell()
     if dead:
         log.warning("removed the sockets of stopped server nodes %s", ", ".join(dead))
     return dead
@@ -96,6 +96,6 @@ async def forget_node(rt: Runtime, node_id: str) -> None:
     """On a clean shutdown: this node's rows go now."""
     async with rt.db.unit_of_work() as uow:
         pattern = f"{node_id}.%"
-        await uow.session.execute(delete(ChatPresence).where(ChatPresence.sid.like(pattern)))
+        await _features_forget(rt, uow, pattern)
         await uow.session.execute(delete(LiveSocket).where(LiveSocket.sid.like(pattern)))
         await uow.session.execute(delete(ServerNode).where(ServerNode.id == node_id))

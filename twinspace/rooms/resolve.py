@@ -10,13 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from twinspace.accounts.models import User
 from twinspace.errors import NotFound
 from twinspace.i18n import N_
+from twinspace.pages.host import page_facts
+from twinspace.pages.models import Page
 from twinspace.permissions import Action, Room, Viewer, access_chat_room, access_page, access_room
+from twinspace.realtime.dispatch import set_room_access
 from twinspace.rooms.chat.context import get_chat_room_facts
 from twinspace.rooms.chat.models import ChatRoom
-from twinspace.rooms.names import FIXED_KINDS, RoomRef
-from twinspace.rooms.pages.actions import page_facts
-from twinspace.rooms.pages.models import Page
 from twinspace.spaces.models import Space
+from twinspace.spaces.names import FIXED_KINDS, RoomRef
 from twinspace.spaces.queries import facts, get_viewer
 
 
@@ -72,3 +73,8 @@ async def access_target(
     else:
         access_room(viewer, facts(target.space), target.room, action, published=target.published)
     return target, viewer
+
+
+def register() -> None:
+    """The socket server resolves room names through this (``realtime/dispatch.py``)."""
+    set_room_access(access_target)

@@ -8,12 +8,16 @@ from starlette.routing import Route
 
 from twinspace.db import UnitOfWork
 from twinspace.i18n import gettext_for
+from twinspace.label.badges import badges_for_spaces
 from twinspace.network.projects import get_space_subjects
 from twinspace.network.vocab import SUBJECTS
+from twinspace.pages.host import page_facts
 from twinspace.people.home import home_extras
 from twinspace.permissions import Action, Role, Room
-from twinspace.rooms.pages.actions import get_pages, page_facts
-from twinspace.spaces.context import SpaceAccess, access_space_room
+from twinspace.rooms import schemas as S
+from twinspace.rooms.pages.actions import get_pages
+from twinspace.schema import declare
+from twinspace.spaces.context import access_space_room
 from twinspace.spaces.publication import do_publish_home, get_gallery, home_report
 from twinspace.spaces.queries import get_members
 from twinspace.web.context import (
@@ -25,17 +29,9 @@ from twinspace.web.context import (
     render,
     runtime,
 )
+from twinspace.web.shell import shell_context
 
 PUPIL_ROLES = {Role.PUPIL.value, Role.PUPIL_ADMIN.value}
-
-
-def shell_context(access: SpaceAccess, current: Room) -> dict[str, object]:
-    return {
-        "space": access.space,
-        "access": access,
-        "role": access.viewer.role.value,
-        "current": current.value,
-    }
 
 
 async def home(request: Request) -> Response:
@@ -53,6 +49,7 @@ async def home(request: Request) -> Response:
             and (access.viewer.is_member or page_facts(p).published)
         ]
         extras = await home_extras(request, UnitOfWork(session), access, auth.user)
+        badges = (await badges_for_spaces(session, [access.space.id]))[access.space.id]
     if not access.viewer.is_member:  # pupils' data never leaves the TwinSpace
         members = [m for m in members if m.role not in PUPIL_ROLES]
     return await render(
@@ -62,6 +59,7 @@ async def home(request: Request) -> Response:
             **shell_context(access, Room.HOME),
             "members": members,
             "public_pages": pages,
+            "badges": badges,
             **extras,
         },
     )
@@ -94,6 +92,11 @@ async def publish_home_form(request: Request) -> Response:
     )
 
 
+@declare(
+    "Make the TwinSpace's home public or not (confirm after the report)",
+    body=S.Publication,
+    answer=S.HomePublishedOut,
+)
 async def api_publish_home(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     body = await json_body(request)
@@ -108,13 +111,21 @@ async def api_publish_home(request: Request) -> JSONResponse:
     return JSONResponse({"ok": True, "home_public": access.space.home_public})
 
 
+@declare(
+    "The public gallery of published TwinSpaces",
+    query=S.GalleryQuery,
+    answer=S.GalleryOut,
+    auth="none",
+)
 async def gallery(request: Request) -> Response:
     """Published TwinSpaces with their partner countries and subjects; ?subject= narrows."""
     async with runtime(request).db.read() as session:
         items = await get_gallery(session)
         subjects = await get_space_subjects(session, [item["id"] for item in items])
+        labels = await badges_for_spaces(session, [item["id"] for item in items])
     for item in items:
         item["subjects"] = subjects.get(item["id"], [])
+        item["labels"] = labels[item["id"]]
     chosen = request.query_params.get("subject") or ""
     if chosen not in SUBJECTS:
         chosen = ""

@@ -9,8 +9,8 @@ from twinspace.errors import Conflict, NotFound
 from twinspace.events import record_event
 from twinspace.i18n import N_
 from twinspace.permissions import Role
-from twinspace.rooms.names import home_room
 from twinspace.spaces.models import Membership
+from twinspace.spaces.names import home_room
 
 
 async def do_remove_member(uow: UnitOfWork, space_id: int, user_id: int, actor_id: int) -> None:

@@ -27,6 +27,9 @@ class Space(Base):
         ForeignKey("schools.id", ondelete="SET NULL"), nullable=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # when it was closed (archived); purged TWINSPACE_RETENTION_DAYS later
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    purge_warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class Membership(Base):

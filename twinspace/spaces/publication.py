@@ -13,8 +13,8 @@ from twinspace.errors import Invalid
 from twinspace.events import record_event
 from twinspace.i18n import N_
 from twinspace.permissions import PUPIL_ROLES, TEACHER_ROLES
-from twinspace.rooms.names import home_room
 from twinspace.spaces.models import Membership, Space
+from twinspace.spaces.names import home_room
 
 
 async def do_publish_home(

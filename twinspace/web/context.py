@@ -3,23 +3,25 @@ and template rendering with the reader's language."""
 
 from __future__ import annotations
 
-import hmac
 import json
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from twinspace.accounts.auth import get_session_user
+from twinspace.accounts.cookies import SESSION_COOKIE
 from twinspace.accounts.models import AuthSession, User
 from twinspace.errors import Forbidden, Invalid, Unauthorized
-from twinspace.i18n import N_, gettext_for
+from twinspace.i18n import N_, gettext_for, translations
+from twinspace.i18n.formatting import current_reader, set_reader
 from twinspace.notifications.service import unread_count
 from twinspace.runtime import Runtime
-from twinspace.web.cookies import SESSION_COOKIE
+from twinspace.schema import check_body, check_numbers
+from twinspace.web.csrf import mask_token, token_matches
 
 JSON_BODY_MAX = 256 * 1024  # a blog post of 100,000 characters fits
 
@@ -48,6 +50,8 @@ async def get_auth(request: Request) -> RequestAuth:
         async with runtime(request).db.read() as session:
             found = await get_session_user(session, token)
     auth = RequestAuth(*found) if found else RequestAuth(None, None)
+    if auth.user is not None and auth.user.time_zone:
+        set_reader(zone=auth.user.time_zone)
     request.state.auth = auth
     return auth
 
@@ -82,7 +86,7 @@ def check_csrf(request: Request, auth: RequestAuth, token: str | None) -> None:
     check_origin(request)
     if auth.session is None:
         raise Unauthorized(N_("Log in first."))
-    if not token or not hmac.compare_digest(token, auth.session.csrf_token):
+    if not token_matches(token, auth.session.csrf_token):
         raise CsrfFailed(
             N_("The security token is missing or out of date. Reload the page and try again.")
         )
@@ -112,6 +116,8 @@ async def json_body(request: Request) -> dict[str, Any]:
         raise Invalid(N_("The request body must be JSON.")) from None
     if not isinstance(body, dict):
         raise Invalid(N_("The request body must be a JSON object."))
+    check_numbers(body)  # no 30-digit id reaches the database
+    check_body(request.scope.get("endpoint"), request.method, body)  # the route's declared schema
     return body
 
 
@@ -130,6 +136,12 @@ async def _unread(request: Request, user: User | None) -> int:
         return await unread_count(session, user.id)
 
 
+def language_href(request: Request, code: str) -> str:
+    """This page in another language: the same path and query, with ``lang`` replaced."""
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    return "?" + urlencode([*query, ("lang", code)])
+
+
 async def render(
     request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200
 ) -> Response:
@@ -141,9 +153,14 @@ async def render(
         "locale": locale,
         "csp_nonce": getattr(request.state, "csp_nonce", ""),
         "user": auth.user,
-        "csrf_token": auth.session.csrf_token if auth.session else "",
-        "assets_built": request.app.state.assets_built,
+        "csrf_token": mask_token(auth.session.csrf_token) if auth.session else "",
+        "assets_built": request.app.state.assets.built,
         "unread_notifications": await _unread(request, auth.user),
+        "mail_verification": bool(runtime(request).settings.smtp_url),
+        "ngettext": translations(locale).ngettext,
+        "reader": current_reader(),
+        "lang_href": lambda code: language_href(request, code),
+        "max_upload_bytes": runtime(request).settings.max_upload_bytes,
     }
     base.update(context or {})
     return templates.TemplateResponse(request, template, base, status_code=status_code)

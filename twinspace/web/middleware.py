@@ -10,8 +10,9 @@ from urllib.parse import parse_qs
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from twinspace.accounts.cookies import LANG_COOKIE, ZONE_COOKIE
 from twinspace.i18n import LOCALES, negotiate
-from twinspace.web.cookies import LANG_COOKIE
+from twinspace.i18n.formatting import start_reader
 
 
 class RequestContextMiddleware:
@@ -35,6 +36,7 @@ class RequestContextMiddleware:
         nonce = secrets.token_urlsafe(16)
         state = scope.setdefault("state", {})
         state["locale"] = locale
+        start_reader(locale, jar[ZONE_COOKIE].value if ZONE_COOKIE in jar else None)
         state["csp_nonce"] = nonce
         remember = query_lang in LOCALES and query_lang != cookie_lang
         secure = "; Secure" if self.secure_cookies else ""

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from twinspace.accounts.views_common import log_in, log_out, set_session_cookie
+from twinspace.accounts.zones import check_set_time_zone, do_detect_time_zone
 from twinspace.errors import DomainError
 from twinspace.spaces.models import Space
 from twinspace.spaces.queries import get_spaces_of
@@ -21,12 +21,21 @@ from twinspace.web.context import (
     runtime,
     translate,
 )
+from twinspace.web.login import log_in, log_out, set_session_cookie
 
 
 def safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return "/"
+
+
+def landing_page(kind: str, next_url: str) -> str:
+    """Where logging in leads when no page was asked for: an NSS officer to the projects
+    waiting for them, a site administrator to the countries, everybody else to the start page."""
+    if next_url != "/":
+        return next_url
+    return {"nss": "/nss", "admin": "/admin/countries"}.get(kind, "/")
 
 
 async def index(request: Request) -> Response:
@@ -54,12 +63,20 @@ async def login_submit(request: Request) -> Response:
     try:
         check_origin(request)
         logged_in = await log_in(request, username, str(form.get("password", "")))
+        await do_detect_time_zone(runtime(request).db, logged_in.user, form.get("time_zone"))
     except DomainError as err:
         context = {"next": next_url, "username": username, "error": translate(request, err.message)}
         return await render(request, "login.html", context, status_code=err.status)
-    response = RedirectResponse(next_url, status_code=303)
+    response = RedirectResponse(landing_page(logged_in.user.kind, next_url), status_code=303)
     set_session_cookie(request, response, logged_in.token)
     return response
+
+
+async def time_zone_submit(request: Request) -> Response:
+    """The profile's time zone form (for every page: the zone belongs to the person)."""
+    _, user, form = await check_form_write(request)
+    await check_set_time_zone(runtime(request).db, user, form.get("time_zone"))
+    return RedirectResponse(safe_next(str(form.get("next", ""))), status_code=303)
 
 
 async def logout_submit(request: Request) -> Response:
@@ -82,5 +99,6 @@ routes = [
     Route("/login", login_form, methods=["GET"]),
     Route("/login", login_submit, methods=["POST"]),
     Route("/logout", logout_submit, methods=["POST"]),
+    Route("/settings/time-zone", time_zone_submit, methods=["POST"]),
     Route("/healthz", healthz, methods=["GET"]),
 ]

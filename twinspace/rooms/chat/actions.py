@@ -16,7 +16,7 @@ from twinspace.events import Event, record_event
 from twinspace.i18n import N_
 from twinspace.permissions import Role
 from twinspace.rooms.chat.models import ChatMessage, ChatRoom
-from twinspace.rooms.names import chat_room_name
+from twinspace.spaces.names import chat_room_name
 
 CHAT_NAME_MAX = 64
 

@@ -17,8 +17,8 @@ from twinspace.permissions import Action
 from twinspace.rooms.chat.context import ChatCall, ChatCommand
 from twinspace.rooms.chat.models import ChatMessage, ChatRoom, ChatRoomMember, ModerationLog
 from twinspace.rooms.chat.moderation import log
-from twinspace.rooms.names import home_room
 from twinspace.spaces.models import Membership, Space
+from twinspace.spaces.names import home_room
 
 ROOM_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 AUDIENCES = ("all", "teachers", "group")

@@ -15,9 +15,9 @@ from twinspace.rooms.chat.admin import check_create_room, check_retention_days, 
 from twinspace.rooms.chat.dispatch import run_chat_command
 from twinspace.rooms.chat.models import ChatRoom
 from twinspace.rooms.chat.sockets import recheck_room_audience
-from twinspace.rooms.views import shell_context
 from twinspace.spaces.context import access_space_room
 from twinspace.web.context import check_form_write, get_auth, render, runtime, translate
+from twinspace.web.shell import shell_context
 
 
 def _page_url(space_id: int) -> str:
@@ -100,7 +100,7 @@ async def retention(request: Request) -> Response:
 
     async def act(db: Database, user, form) -> None:
         raw = str(form.get("retention_days", "")).strip()
-        days = check_retention_days(int(raw) if raw.isdigit() else None if raw == "" else raw)
+        days = check_retention_days(int(raw) if raw.isdecimal() else None if raw == "" else raw)
         async with db.unit_of_work() as uow:
             access = await access_space_room(
                 uow.session, user, space_id, Room.CHAT, Action.MANAGE_PAGES

@@ -23,9 +23,9 @@ from twinspace.permissions import (
     is_chat_moderator,
 )
 from twinspace.rooms.chat.models import ChatMessage, ChatRoom, ChatRoomMember
-from twinspace.rooms.names import chat_room_name
 from twinspace.settings import Settings
 from twinspace.spaces.models import Space
+from twinspace.spaces.names import chat_room_name
 from twinspace.spaces.queries import facts, get_viewer
 
 

@@ -10,6 +10,7 @@ from twinspace.db import utcnow
 from twinspace.errors import Invalid
 from twinspace.i18n import N_
 from twinspace.permissions import Action, Room
+from twinspace.rooms import schemas as S
 from twinspace.rooms.chat.admin import check_create_room, check_retention_days, do_set_retention
 from twinspace.rooms.chat.queue import (
     check_add_word,
@@ -21,7 +22,7 @@ from twinspace.rooms.chat.queue import (
     get_words,
     log_as_csv,
 )
-from twinspace.rooms.views import shell_context
+from twinspace.schema import INT_MAX, declare
 from twinspace.spaces.context import access_space_room
 from twinspace.web.context import (
     check_api_write,
@@ -31,6 +32,7 @@ from twinspace.web.context import (
     render,
     runtime,
 )
+from twinspace.web.shell import shell_context
 
 LOG_PAGE = 100
 
@@ -65,6 +67,11 @@ async def moderation_page(request: Request) -> Response:
     return await render(request, "space/moderation.html", context)
 
 
+@declare(
+    "The moderation queue: held messages, reports, mutes, filter words",
+    answer=S.ModerationQueueOut,
+    auth="public",
+)
 async def api_queue(request: Request) -> JSONResponse:
     _, data = await _queue(request)
     return JSONResponse(data)
@@ -97,6 +104,13 @@ async def _remove_word(request: Request, user_id: int, word_id: int) -> None:
         await do_remove_word(uow, _space_id(request), user_id, word_id)
 
 
+@declare(
+    "Add a word to the chat filter",
+    body=S.FilterWord,
+    answer=S.FilterWordOut,
+    status=201,
+    errors=(409,),
+)
 async def api_add_word(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     body = await json_body(request)
@@ -106,6 +120,7 @@ async def api_add_word(request: Request) -> JSONResponse:
     )
 
 
+@declare("Remove a word from the chat filter")
 async def api_remove_word(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     await _remove_word(request, user.id, request.path_params["word_id"])
@@ -126,7 +141,7 @@ async def form_remove_word(request: Request) -> Response:
 
 async def _log_entries(request: Request) -> list[dict[str, object]]:
     before = request.query_params.get("before")
-    if before is not None and not before.isdigit():
+    if before is not None and not before.isdecimal():
         raise Invalid(N_("'before' must be a whole number."))
     auth = await get_auth(request)
     async with runtime(request).db.read() as session:
@@ -134,10 +149,16 @@ async def _log_entries(request: Request) -> list[dict[str, object]]:
             session, auth.user, _space_id(request), Room.CHAT, Action.MANAGE_PAGES
         )
         return await get_log(
-            session, access.space.id, before=int(before) if before else None, limit=LOG_PAGE
+            session,
+            access.space.id,
+            before=min(int(before), INT_MAX) if before else None,
+            limit=LOG_PAGE,
         )
 
 
+@declare(
+    "The moderation log, newest first", query=S.LogQuery, answer=S.ModerationLogOut, auth="public"
+)
 async def api_log(request: Request) -> JSONResponse:
     entries = await _log_entries(request)
     return JSONResponse({"entries": entries, "more": len(entries) == LOG_PAGE})
@@ -171,6 +192,9 @@ async def log_page(request: Request) -> Response:
     )
 
 
+@declare(
+    "Create a chat room", body=S.NewChatRoom, answer=S.ChatRoomCreatedOut, status=201, errors=(409,)
+)
 async def api_create_room(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     body = await json_body(request)
@@ -184,6 +208,7 @@ async def api_create_room(request: Request) -> JSONResponse:
     )
 
 
+@declare("Change how long the chat history is kept", body=S.ChatSettings, answer=S.ChatSettingsOut)
 async def api_chat_settings(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     body = await json_body(request)

@@ -33,8 +33,8 @@ from twinspace.rooms.chat.actions import clean_text
 from twinspace.rooms.chat.commands import clean_client_id, sent_ack
 from twinspace.rooms.chat.models import ChatMessage, ChatRoom
 from twinspace.rooms.chat.presence import is_supervised
-from twinspace.rooms.names import chat_room_name
 from twinspace.settings import Settings
+from twinspace.spaces.names import chat_room_name
 
 MESSAGES = ChatMessage.__table__
 EVENTS = Event.__table__

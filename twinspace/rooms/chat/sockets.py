@@ -5,19 +5,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from twinspace.accounts.models import User
+from twinspace.db import UnitOfWork
 from twinspace.errors import DomainError, Invalid
 from twinspace.i18n import N_
-from twinspace.permissions import Action, Viewer
+from twinspace.permissions import Action, Viewer, is_chat_moderator
+from twinspace.realtime.dispatch import SocketFeature, access_room_name, register_feature
 from twinspace.rooms.chat.dispatch import CHAT_COMMANDS, run_chat_command
 from twinspace.rooms.chat.models import ChatPresence, ChatRoom
 from twinspace.rooms.chat.presence import do_enter, do_leave, get_present
 from twinspace.rooms.chat.presence_deltas import presence_deltas
-from twinspace.rooms.names import chat_room_name, parse_room
-from twinspace.rooms.resolve import RoomTarget, access_target
+from twinspace.rooms.chat.visibility import visible_chat_events
 from twinspace.runtime import Runtime
+from twinspace.spaces.names import RoomRef, chat_room_name, parse_room
+from twinspace.spaces.queries import facts
 
 
 async def emit_presence(rt: Runtime, room: ChatRoom, to: str | None = None) -> None:
@@ -29,9 +33,7 @@ async def emit_presence(rt: Runtime, room: ChatRoom, to: str | None = None) -> N
     await rt.sio.emit("presence", {"room": name, "users": users}, to=to or name)
 
 
-async def on_joined(
-    rt: Runtime, sid: str, target: RoomTarget, user: User | None, viewer: Viewer
-) -> None:
+async def on_joined(rt: Runtime, sid: str, target: Any, user: User | None, viewer: Viewer) -> None:
     if target.chat is None or user is None:
         return
     async with rt.db.unit_of_work(bounded=False) as uow:  # presence must match the sockets
@@ -86,7 +88,7 @@ async def recheck_room_audience(rt: Runtime, space_id: int, name: str) -> None:
         refused = []
         for sid, user in rows:
             try:
-                await access_target(session, user, parse_room(chat_room_name(space_id, name)))
+                await access_room_name(session, user, parse_room(chat_room_name(space_id, name)))
             except DomainError:
                 refused.append(sid)
     for sid in refused:
@@ -128,7 +130,7 @@ def register_chat_sockets(rt: Runtime, on: Callable[[str], Callable]) -> None:
         if ref.kind != "chat":
             raise Invalid(N_("This is not a chat room."))
         async with rt.db.read() as session:
-            await access_target(session, user, ref, Action.POST)
+            await access_room_name(session, user, ref, Action.POST)
         assert user is not None
         await rt.sio.emit(
             "typing",
@@ -137,3 +139,78 @@ def register_chat_sockets(rt: Runtime, on: Callable[[str], Callable]) -> None:
             skip_sid=sid,
         )
         return {"ok": True}
+
+
+async def _left(rt: Runtime, sid: str, refs: list[RoomRef] | None) -> None:
+    """Leave, eviction (some rooms) or disconnect (``None``: every room)."""
+    if refs is None:
+        await on_left(rt, sid)
+        return
+    chat_refs = [ref for ref in refs if ref.kind == "chat" and ref.key]
+    if not chat_refs:
+        return
+    async with rt.db.read() as session:
+        room_ids = list(
+            await session.scalars(
+                select(ChatRoom.id).where(
+                    ChatRoom.space_id == chat_refs[0].space_id,
+                    ChatRoom.name.in_([ref.key for ref in chat_refs]),
+                )
+            )
+        )
+    if room_ids:
+        await on_left(rt, sid, room_ids)
+
+
+async def _catchup(
+    rt: Runtime,
+    session: AsyncSession,
+    user: User | None,
+    target: Any,
+    viewer: Viewer,
+    events: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    if target.chat is None:
+        return events
+    moderator = is_chat_moderator(viewer, facts(target.space))
+    return await visible_chat_events(session, events, moderator=moderator)
+
+
+async def _space_rooms(session: AsyncSession, space_id: int) -> list[str]:
+    names = await session.scalars(select(ChatRoom.name).where(ChatRoom.space_id == space_id))
+    return [chat_room_name(space_id, name) for name in names]  # archived ones too
+
+
+async def _sockets_gone(rt: Runtime, uow: UnitOfWork, sid_pattern: str):  # noqa: ANN202
+    """A dead server node's presence rows go; once committed, those rooms hear who is here."""
+    room_ids = set(
+        await uow.session.scalars(
+            select(ChatPresence.room_id).where(ChatPresence.sid.like(sid_pattern))
+        )
+    )
+    await uow.session.execute(delete(ChatPresence).where(ChatPresence.sid.like(sid_pattern)))
+    rooms = (
+        list(await uow.session.scalars(select(ChatRoom).where(ChatRoom.id.in_(room_ids))))
+        if room_ids
+        else []
+    )
+
+    async def tell_rooms() -> None:
+        for room in rooms:
+            await emit_presence(rt, room)
+
+    return tell_rooms
+
+
+def register() -> None:
+    register_feature(
+        SocketFeature(
+            name="chat",
+            socket_events=register_chat_sockets,
+            joined=on_joined,
+            left=_left,
+            catchup=_catchup,
+            space_rooms=_space_rooms,
+            sockets_gone=_sockets_gone,
+        )
+    )

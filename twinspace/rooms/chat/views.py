@@ -13,6 +13,7 @@ from twinspace.accounts.models import User
 from twinspace.errors import DomainError, Invalid, NotFound
 from twinspace.i18n import N_
 from twinspace.permissions import Action, Room, access_chat_room
+from twinspace.rooms import schemas as S
 from twinspace.rooms.chat.actions import (
     get_chat_room,
     get_chat_rooms,
@@ -22,9 +23,9 @@ from twinspace.rooms.chat.context import get_chat_room_facts
 from twinspace.rooms.chat.dispatch import run_chat_command
 from twinspace.rooms.chat.models import ChatRoom
 from twinspace.rooms.chat.sockets import recheck_room_audience
-from twinspace.rooms.names import chat_room_name
-from twinspace.rooms.views import shell_context
+from twinspace.schema import INT_MAX, declare
 from twinspace.spaces.context import SpaceAccess, access_space_room
+from twinspace.spaces.names import chat_room_name
 from twinspace.web.context import (
     check_api_write,
     check_form_write,
@@ -33,6 +34,7 @@ from twinspace.web.context import (
     render,
     runtime,
 )
+from twinspace.web.shell import shell_context
 
 HISTORY_PAGE = 50
 
@@ -121,7 +123,7 @@ async def chat_command_form(request: Request) -> Response:
     payload: dict[str, object] = {}
     for key, value in form.items():
         if key in FORM_NUMBERS:
-            if not isinstance(value, str) or not value.isdigit():
+            if not isinstance(value, str) or not value.isdecimal():
                 raise Invalid(N_("A number is expected."), field=key)
             payload[key] = int(value)
         elif key in ("reason", "text"):
@@ -133,6 +135,7 @@ async def chat_command_form(request: Request) -> Response:
     return RedirectResponse(target, status_code=303)
 
 
+@declare("The chat rooms the caller may enter", answer=S.ChatRoomsOut, auth="public")
 async def api_rooms(request: Request) -> JSONResponse:
     auth = await get_auth(request)
     async with runtime(request).db.read() as session:
@@ -149,11 +152,17 @@ async def api_rooms(request: Request) -> JSONResponse:
     )
 
 
+@declare(
+    "A chat room's history, newest last",
+    query=S.HistoryQuery,
+    answer=S.ChatHistoryOut,
+    auth="public",
+)
 async def api_messages(request: Request) -> JSONResponse:
     auth = await get_auth(request)
     before_raw = request.query_params.get("before")
     limit_raw = request.query_params.get("limit", str(HISTORY_PAGE))
-    if (before_raw is not None and not before_raw.isdigit()) or not limit_raw.isdigit():
+    if (before_raw is not None and not before_raw.isdecimal()) or not limit_raw.isdecimal():
         raise Invalid(N_("'before' and 'limit' must be whole numbers."))
     limit = max(1, min(int(limit_raw), 200))
     async with runtime(request).db.read() as session:
@@ -166,7 +175,7 @@ async def api_messages(request: Request) -> JSONResponse:
         chat_facts = await get_chat_room_facts(session, room, auth.user)
         access_chat_room(access.viewer, access.facts, chat_facts, Action.READ)
         lines = await get_recent_lines(
-            session, room, before=int(before_raw) if before_raw else None, limit=limit
+            session, room, before=min(int(before_raw), INT_MAX) if before_raw else None, limit=limit
         )
     return JSONResponse(
         {
@@ -184,6 +193,13 @@ async def api_messages(request: Request) -> JSONResponse:
     )
 
 
+@declare(
+    "Send a chat message (answered once it is stored)",
+    body=S.ChatText,
+    answer=S.ChatAnswerOut,
+    status=201,
+    errors=(429,),
+)
 async def api_send(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     body = await json_body(request)
@@ -192,6 +208,12 @@ async def api_send(request: Request) -> JSONResponse:
     )
 
 
+@declare(
+    "Run a chat command: edit, delete, history, report, hide, release, mute, settings...",
+    body=S.ChatCommand,
+    answer=S.ChatAnswerOut,
+    errors=(409, 429),
+)
 async def api_command(request: Request) -> JSONResponse:
     """POST .../chat/{name}/{command}: the same commands as the ``chat:<command>`` socket events."""
     _, user = await check_api_write(request)

@@ -12,20 +12,11 @@ from twinspace.db import UnitOfWork
 from twinspace.errors import Conflict, Invalid, NotFound
 from twinspace.events import record_event
 from twinspace.i18n import N_
-from twinspace.permissions import PAGE_ROOMS, PageFacts, Room
-from twinspace.rooms.pages.models import Page, Widget
+from twinspace.pages.models import Page, Widget
+from twinspace.permissions import PAGE_ROOMS, Room
 
 TITLE_MAX = 120
 TRASH_DAYS = 30
-
-
-def page_facts(page: Page) -> PageFacts:
-    return PageFacts(
-        room=Room(page.room),
-        is_public=page.is_public,
-        is_draft=page.is_draft,
-        deleted=page.deleted_at is not None,
-    )
 
 
 def room_channel(space_id: int, room: str) -> str:

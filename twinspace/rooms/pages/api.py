@@ -9,13 +9,16 @@ from starlette.routing import Route
 from twinspace.db import UnitOfWork
 from twinspace.errors import NotFound
 from twinspace.i18n import N_, gettext_for
+from twinspace.pages.host import page_facts
+from twinspace.pages.models import Page
+from twinspace.pages.registry import all_tools, get_tool
+from twinspace.pages.widgets import get_widgets, widget_json
 from twinspace.permissions import Action, access_page, access_room
+from twinspace.rooms import schemas as S
 from twinspace.rooms.pages import actions, service
-from twinspace.rooms.pages.models import Page
-from twinspace.rooms.pages.widgets import get_widgets, widget_json
+from twinspace.schema import declare
 from twinspace.spaces.models import Space
 from twinspace.spaces.queries import facts, get_viewer
-from twinspace.tools.registry import all_tools, get_tool
 from twinspace.web.context import (
     check_api_write,
     check_origin,
@@ -35,6 +38,7 @@ async def after_visibility_change(request: Request, page: Page) -> None:
         await runtime(request).sio.close_room(f"space:{page.space_id}:page:{page.id}")
 
 
+@declare("The applications (tools) a page can hold", answer=S.ToolsOut, auth="none")
 async def list_tools(request: Request) -> JSONResponse:
     return JSONResponse(
         {
@@ -50,6 +54,11 @@ async def list_tools(request: Request) -> JSONResponse:
     )
 
 
+@declare(
+    "The pages of a room (home, activities, teachers, pupils) the caller may see",
+    answer=S.PagesOut,
+    auth="public",
+)
 async def list_pages(request: Request) -> JSONResponse:
     auth = await get_auth(request)
     room = actions.check_room(request.path_params["room"])
@@ -63,7 +72,7 @@ async def list_pages(request: Request) -> JSONResponse:
         visible = []
         for page in pages:
             try:
-                access_page(viewer, facts(space), actions.page_facts(page), Action.READ)
+                access_page(viewer, facts(space), page_facts(page), Action.READ)
             except NotFound:
                 continue
             visible.append(actions.page_json(page))
@@ -72,6 +81,7 @@ async def list_pages(request: Request) -> JSONResponse:
     return JSONResponse({"pages": visible})
 
 
+@declare("One page and its applications", answer=S.PageWithWidgetsOut, auth="public")
 async def show_page(request: Request) -> JSONResponse:
     auth = await get_auth(request)
     space_id, page_id = request.path_params["space_id"], request.path_params["page_id"]
@@ -81,7 +91,7 @@ async def show_page(request: Request) -> JSONResponse:
             raise NotFound(N_("No such page."))
         page = await actions.get_page(session, space_id, page_id)
         viewer = await get_viewer(session, auth.user, space_id)
-        access_page(viewer, facts(space), actions.page_facts(page), Action.READ)
+        access_page(viewer, facts(space), page_facts(page), Action.READ)
         items = await get_widgets(UnitOfWork(session), page)
     return JSONResponse(
         {
@@ -92,6 +102,7 @@ async def show_page(request: Request) -> JSONResponse:
     )
 
 
+@declare("Add a page to a room", body=S.NewPage, answer=S.PageOut, status=201)
 async def create_page(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     body = await json_body(request)
@@ -101,6 +112,11 @@ async def create_page(request: Request) -> JSONResponse:
     return JSONResponse(actions.page_json(page), status_code=201)
 
 
+@declare(
+    "Change a page (what: rename, nest, draft, move, restore, trash)",
+    body=S.PageChange,
+    answer=S.PageOut,
+)
 async def update_page(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     body = await json_body(request)
@@ -115,6 +131,7 @@ async def update_page(request: Request) -> JSONResponse:
     return JSONResponse(actions.page_json(page))
 
 
+@declare("Put a page in the trash (restorable for a while)", answer=S.TrashedOut)
 async def delete_page(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     page = await service.change_page(
@@ -128,6 +145,10 @@ async def delete_page(request: Request) -> JSONResponse:
     return JSONResponse({"ok": True, "id": page.id, "restorable_days": actions.TRASH_DAYS})
 
 
+@declare(
+    "What would become public with the page (pupils' names, files...)",
+    answer=S.PublicationReportOut,
+)
 async def publication_check(request: Request) -> JSONResponse:
     _, user = await require_user(request)
     items = await service.page_report(
@@ -142,6 +163,9 @@ async def publication_check(request: Request) -> JSONResponse:
     )
 
 
+@declare(
+    "Make a page public or not (confirm after the report)", body=S.Publication, answer=S.PageOut
+)
 async def publish(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     body = await json_body(request)
@@ -157,6 +181,7 @@ async def publish(request: Request) -> JSONResponse:
     return JSONResponse(actions.page_json(page))
 
 
+@declare("Add an application to a page", body=S.NewWidget, answer=S.WidgetOut, status=201)
 async def add_widget(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     body = await json_body(request)
@@ -171,6 +196,8 @@ async def add_widget(request: Request) -> JSONResponse:
     return JSONResponse(widget_json(widget, get_tool(widget.kind)), status_code=201)
 
 
+@declare("Move an application on its page", body=S.WidgetMove, method="POST")
+@declare("Remove an application from its page", method="DELETE")
 async def change_widget(request: Request) -> JSONResponse:
     _, user = await check_api_write(request)
     body = await json_body(request) if request.method != "DELETE" else {}
@@ -186,6 +213,13 @@ async def change_widget(request: Request) -> JSONResponse:
     return JSONResponse({"ok": True})
 
 
+@declare(
+    "Run an application's command (the tool's own commands)",
+    body=S.ToolCommand,
+    answer=S.CommandOut,
+    errors=(409, 413, 429),
+    auth="public",
+)
 async def tool_command(request: Request) -> JSONResponse:
     """Logged-in callers send their CSRF token; anonymous ones may only do what the public
     may (read a published page), which the policy decides like for anyone else."""

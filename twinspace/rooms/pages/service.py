@@ -10,9 +10,11 @@ from twinspace.accounts.models import User
 from twinspace.db import UnitOfWork, utcnow
 from twinspace.errors import Invalid, NotFound
 from twinspace.i18n import N_
+from twinspace.pages import widgets
+from twinspace.pages.host import page_facts
+from twinspace.pages.models import Page, Widget
 from twinspace.permissions import Action, Room, access_page, access_room
-from twinspace.rooms.pages import actions, widgets
-from twinspace.rooms.pages.models import Page, Widget
+from twinspace.rooms.pages import actions
 from twinspace.runtime import Runtime
 from twinspace.spaces.models import Space
 from twinspace.spaces.queries import facts, get_viewer
@@ -28,7 +30,7 @@ async def _page_for(
         raise NotFound(N_("No such page."))
     page = await actions.get_page(uow.session, space_id, page_id)
     viewer = await get_viewer(uow.session, user, space_id)
-    access_page(viewer, facts(space), actions.page_facts(page), action)
+    access_page(viewer, facts(space), page_facts(page), action)
     return space, page
 
 

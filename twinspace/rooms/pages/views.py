@@ -13,15 +13,16 @@ from twinspace.accounts.models import User
 from twinspace.db import UnitOfWork
 from twinspace.errors import DomainError, Invalid, NotFound
 from twinspace.i18n import N_, gettext_for
+from twinspace.pages.host import make_context, page_facts
+from twinspace.pages.models import Page, Widget
+from twinspace.pages.registry import all_tools, get_tool
+from twinspace.pages.widgets import get_widgets
 from twinspace.permissions import Action, Room, access_page, access_room, permissions_for
 from twinspace.rooms.pages import actions, service
 from twinspace.rooms.pages.api import after_visibility_change
-from twinspace.rooms.pages.models import Page, Widget
-from twinspace.rooms.pages.widgets import get_widgets, make_context
 from twinspace.spaces.context import SpaceAccess
 from twinspace.spaces.models import Space
 from twinspace.spaces.queries import facts, get_viewer
-from twinspace.tools.registry import all_tools, get_tool
 from twinspace.web.context import check_form_write, get_auth, locale_of, render, runtime, translate
 
 ROOM_PATHS = {"activities": Room.ACTIVITIES, "teachers": Room.TEACHERS, "pupils": Room.PUPILS}
@@ -31,7 +32,7 @@ def _visible(viewer, space: Space, pages: list[Page]) -> list[Page]:
     shown = []
     for page in pages:
         try:
-            access_page(viewer, facts(space), actions.page_facts(page), Action.READ)
+            access_page(viewer, facts(space), page_facts(page), Action.READ)
         except DomainError:
             continue
         shown.append(page)
@@ -58,7 +59,7 @@ async def _render_room(
         page = None
         if page_id is not None:
             page = await actions.get_page(session, space_id, page_id)
-            access_page(viewer, facts(space), actions.page_facts(page), Action.READ)
+            access_page(viewer, facts(space), page_facts(page), Action.READ)
             room = Room(page.room)
         pages = _visible(viewer, space, await actions.get_pages(session, space_id, room))
         if not pages and page is None:
@@ -246,7 +247,7 @@ async def confirm_page_action(request: Request) -> Response:
         access_page(
             viewer,
             facts(space),
-            actions.page_facts(page),
+            page_facts(page),
             Action.PUBLISH if what == "publish" else Action.MANAGE_PAGES,
         )
     perms = permissions_for(viewer.role, facts(space), home_public=space.home_public)
@@ -273,6 +274,23 @@ async def form_add_widget(request: Request) -> Response:
         return f"/spaces/{space_id}/pages/{page_id}#widget-{widget.id}"
 
     return await _form(request, act, f"/spaces/{space_id}/pages/{page_id}", page_id=page_id)
+
+
+def _back_after_widget_form(
+    request: Request, space_id: int, page_id: int, room: Room, widget_id: int
+) -> str:
+    """Where a widget's form sends its writer back: the page they came from (its Referer,
+    when it is a page of this TwinSpace), else the widget's own page — Home's journal lives
+    on the TwinSpace's Home (``/spaces/N``), never on Project activities."""
+    home = f"/spaces/{space_id}"
+    if room is Room.HOME:
+        return f"{home}#journal"
+    back = request.headers.get("referer", "")
+    path = "/" + back.split("//", 1)[-1].split("/", 1)[-1] if back else ""
+    path = path.split("#", 1)[0]
+    if path.startswith(f"{home}/"):
+        return path
+    return f"{home}/pages/{page_id}#widget-{widget_id}"
 
 
 async def form_widget_action(request: Request) -> Response:
@@ -303,13 +321,7 @@ async def form_widget_action(request: Request) -> Response:
             await service.change_widget(rt, user, space_id, widget_id, command, payload)
         else:
             await service.tool_command(rt, user, space_id, widget_id, command, payload)
-        back = request.headers.get("referer", "")
-        path = back.split("//", 1)[-1].split("/", 1)[-1] if back else ""
-        return (
-            f"/{path}"
-            if path.startswith(f"spaces/{space_id}/")
-            else f"/spaces/{space_id}/activities"
-        )
+        return _back_after_widget_form(request, space_id, page_id, room, widget_id)
 
     return await _form(
         request, act, f"/spaces/{space_id}/pages/{page_id}", page_id=page_id, room=room

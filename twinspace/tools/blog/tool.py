@@ -20,11 +20,10 @@ from sqlalchemy import ColumnElement, delete, or_, select, true
 from twinspace.accounts.models import User
 from twinspace.errors import Forbidden, Invalid, NotFound
 from twinspace.i18n import N_
+from twinspace.pages.base import BaseTool, ToolCommand, WidgetContext, payload_id
 from twinspace.permissions import Action, Role
 from twinspace.richtext import RICH_TEXT_MAX, as_markup, sanitize
-from twinspace.tools.base import BaseTool, ToolCommand, WidgetContext, payload_id
 from twinspace.tools.blog.models import BlogComment, BlogPost
-from twinspace.tools.registry import register
 
 TITLE_MAX = 200
 BODY_MAX = RICH_TEXT_MAX  # 100,000
@@ -454,4 +453,4 @@ class BlogTool(BaseTool):
         return items
 
 
-tool = register(BlogTool())
+tool = BlogTool()  # registered through the twinspace.tools entry point (pyproject.toml)

@@ -16,9 +16,10 @@ from twinspace.db import Database, utcnow
 from twinspace.errors import Invalid
 from twinspace.files import do_forget
 from twinspace.i18n import N_
+from twinspace.i18n.formatting import filesize
+from twinspace.pages.base import WidgetContext, payload_id
 from twinspace.permissions import TEACHER_ROLES, Action, Role, Viewer
 from twinspace.storage import LocalStorage
-from twinspace.tools.base import WidgetContext, payload_id
 from twinspace.tools.files.models import FILE_NAME_MAX, FOLDER_NAME_MAX, LibraryFile, LibraryFolder
 from twinspace.tools.files.sniff import type_of
 
@@ -213,17 +214,9 @@ def iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def _decimal(value: float) -> str:
-    return f"{value:.1f}".removesuffix(".0")
-
-
 def size_label(ctx: WidgetContext, size: int) -> str:
-    """A size in KB, MB or GB (1,024 of the one below)."""
-    if size < 1024 * 1024:
-        return ctx.gettext(N_("%(size)s KB")) % {"size": max(1, round(size / 1024))}
-    if size < 1024 * 1024 * 1024:
-        return ctx.gettext(N_("%(size)s MB")) % {"size": _decimal(size / 1024 / 1024)}
-    return ctx.gettext(N_("%(size)s GB")) % {"size": _decimal(size / 1024 / 1024 / 1024)}
+    """A size in KB, MB or GB (1,024 of the one below) with the reader's decimal mark."""
+    return filesize(size)
 
 
 def download_url(ctx: WidgetContext, file: LibraryFile) -> str:

@@ -19,9 +19,9 @@ from starlette.routing import BaseRoute
 from twinspace.db import Database
 from twinspace.errors import Conflict, Forbidden, Invalid, NotFound
 from twinspace.i18n import N_
+from twinspace.pages.base import BaseTool, ToolCommand, WidgetContext
 from twinspace.permissions import Action
 from twinspace.storage import LocalStorage
-from twinspace.tools.base import BaseTool, ToolCommand, WidgetContext
 from twinspace.tools.files.library import (
     MAX_DEPTH,
     TRASH_DAYS,
@@ -45,7 +45,6 @@ from twinspace.tools.files.library import (
 )
 from twinspace.tools.files.models import FILE_NAME_MAX, FOLDER_NAME_MAX, LibraryFile, LibraryFolder
 from twinspace.tools.files.sniff import allowed_types, type_of
-from twinspace.tools.registry import register
 
 KIND = "files"
 Item = LibraryFolder | LibraryFile
@@ -448,4 +447,4 @@ class FilesTool(BaseTool):
         await purge_trash(db, storage, now)
 
 
-tool = register(FilesTool())
+tool = FilesTool()  # registered through the twinspace.tools entry point (pyproject.toml)

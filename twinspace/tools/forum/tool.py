@@ -18,10 +18,9 @@ from sqlalchemy import and_, delete, func, select
 from twinspace.accounts.models import User
 from twinspace.errors import Forbidden, Invalid, Locked, NotFound
 from twinspace.i18n import N_
+from twinspace.pages.base import BaseTool, ToolCommand, WidgetContext, payload_id
 from twinspace.permissions import Action, Role
-from twinspace.tools.base import BaseTool, ToolCommand, WidgetContext, payload_id
 from twinspace.tools.forum.models import ForumRead, ForumReply, ForumTopic
-from twinspace.tools.registry import register
 
 TITLE_MAX = 200
 TEXT_MAX = 10_000
@@ -658,4 +657,4 @@ class ForumTool(BaseTool):
         return items
 
 
-tool = register(ForumTool())
+tool = ForumTool()  # registered through the twinspace.tools entry point (pyproject.toml)

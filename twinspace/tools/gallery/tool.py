@@ -32,11 +32,10 @@ from twinspace.accounts.models import User
 from twinspace.errors import Forbidden, Invalid, NotFound
 from twinspace.files import do_forget
 from twinspace.i18n import N_
+from twinspace.pages.base import BaseTool, ToolCommand, WidgetContext, payload_id
 from twinspace.permissions import PUPIL_ROLES, Action, Role, Viewer
 from twinspace.storage import LocalStorage
-from twinspace.tools.base import BaseTool, ToolCommand, WidgetContext, payload_id
 from twinspace.tools.gallery.models import GalleryAlbum, GalleryPhoto
-from twinspace.tools.registry import register
 
 KIND = "gallery"
 TITLE_MAX = 120
@@ -582,4 +581,4 @@ class GalleryTool(BaseTool):
         return items
 
 
-tool = register(GalleryTool())
+tool = GalleryTool()  # registered through the twinspace.tools entry point (pyproject.toml)

@@ -16,17 +16,16 @@ from twinspace.db import UnitOfWork
 from twinspace.errors import DomainError, Invalid, NotFound, Unauthorized
 from twinspace.files import StoredFile, check_quota, do_store, file_response
 from twinspace.i18n import N_, gettext_for
+from twinspace.images import Processed, process_image
+from twinspace.pages.base import WidgetContext
+from twinspace.pages.host import load_widget, make_context, page_facts
+from twinspace.pages.models import Page, Widget
 from twinspace.permissions import Action, access_page, permissions_for
-from twinspace.rooms.pages.actions import page_facts
-from twinspace.rooms.pages.models import Page, Widget
-from twinspace.rooms.pages.widgets import load_widget, make_context
 from twinspace.runtime import Runtime
 from twinspace.settings import Settings
 from twinspace.spaces.context import SpaceAccess
 from twinspace.spaces.models import Space
 from twinspace.spaces.queries import facts, get_viewer
-from twinspace.tools.base import WidgetContext
-from twinspace.tools.gallery.images import Processed, process_image
 from twinspace.tools.gallery.models import GalleryPhoto
 from twinspace.tools.gallery.tool import (
     KIND,

@@ -10,10 +10,9 @@ from markupsafe import Markup
 
 from twinspace.errors import Invalid
 from twinspace.i18n import N_
+from twinspace.pages.base import BaseTool, ToolCommand, WidgetContext
 from twinspace.permissions import Action
 from twinspace.richtext import RICH_TEXT_MAX, as_markup, sanitize
-from twinspace.tools.base import BaseTool, ToolCommand, WidgetContext
-from twinspace.tools.registry import register
 from twinspace.tools.webcontent.models import WebContent
 
 
@@ -58,4 +57,4 @@ class WebContentTool(BaseTool):
         return [{"what": ctx.gettext(self.label), "text": " ".join(text.split())}]
 
 
-tool = register(WebContentTool())
+tool = WebContentTool()  # registered through the twinspace.tools entry point (pyproject.toml)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from twinspace.db import Database, UnitOfWork, utcnow
 from twinspace.events import record_event
-from twinspace.rooms.pages.models import Page, Widget
+from twinspace.pages.models import Page, Widget
 from twinspace.tools.wiki.models import WikiPage, WikiRevision
 from twinspace.tools.wiki.store import add_revision, load_document
 

@@ -24,6 +24,8 @@ from twinspace.accounts.models import User
 from twinspace.db import Database, UnitOfWork, utcnow
 from twinspace.errors import Forbidden, Invalid, NotFound
 from twinspace.i18n import N_
+from twinspace.pages.base import SocketEvent
+from twinspace.pages.host import load_widget, make_context, page_facts
 from twinspace.permissions import (
     Action,
     PageFacts,
@@ -33,12 +35,9 @@ from twinspace.permissions import (
     access_wiki_edit,
     may_edit_wiki,
 )
-from twinspace.rooms.pages.actions import page_facts
-from twinspace.rooms.pages.widgets import load_widget, make_context
 from twinspace.runtime import Runtime
 from twinspace.settings import Settings
 from twinspace.spaces.queries import facts, get_viewer
-from twinspace.tools.base import SocketEvent
 from twinspace.tools.wiki import crdt, revisions, store
 
 log = logging.getLogger(__name__)

@@ -17,11 +17,10 @@ from starlette.routing import BaseRoute
 from twinspace.db import Database
 from twinspace.errors import Conflict, Invalid, NotFound
 from twinspace.i18n import N_
+from twinspace.pages.base import BaseTool, SocketEvent, ToolCommand, WidgetContext
 from twinspace.permissions import Action, access_wiki_edit, may_edit_wiki
 from twinspace.runtime import Runtime
 from twinspace.storage import LocalStorage
-from twinspace.tools.base import BaseTool, SocketEvent, ToolCommand, WidgetContext
-from twinspace.tools.registry import register
 from twinspace.tools.wiki import crdt, render, revisions, sockets, store
 from twinspace.tools.wiki.models import WikiPage, WikiRevision
 
@@ -376,4 +375,4 @@ class WikiTool(BaseTool):
         await revisions.save_unsaved(db)
 
 
-tool = register(WikiTool())
+tool = WikiTool()  # registered through the twinspace.tools entry point (pyproject.toml)

@@ -14,12 +14,12 @@ from twinspace.accounts.models import User
 from twinspace.db import UnitOfWork
 from twinspace.errors import NotFound
 from twinspace.i18n import N_, gettext_for
+from twinspace.pages.base import WidgetContext
+from twinspace.pages.host import load_widget, make_context
 from twinspace.permissions import Action, access_page, permissions_for
-from twinspace.rooms.pages.widgets import load_widget, make_context
 from twinspace.settings import Settings
 from twinspace.spaces.context import SpaceAccess
 from twinspace.spaces.queries import facts
-from twinspace.tools.base import WidgetContext
 from twinspace.tools.wiki import crdt, render, store
 from twinspace.tools.wiki.sockets import KIND
 from twinspace.tools.wiki.tool import (

@@ -1,0 +1,133 @@
+"""No page's cost grows with the TwinSpace (no N+1): every room and tool page runs as many SQL
+statements for a TwinSpace of 300 more members and 1,000 more posts as for the demo's.
+
+(The goal of issue #14 is also at most 10 statements per page; today's counts are in
+bench/README.md, and a page's count may only go down.)"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import httpx
+import pytest
+from sqlalchemy import event, func, insert, select
+
+import twinspace.models  # noqa: F401  (every table)
+from tests.conftest import RunningServer
+from tests.support import api_login
+from twinspace.db import Base, utcnow
+
+MEMBERS, POSTS = 300, 1000
+
+
+async def seed_big_space(server: RunningServer) -> None:
+    tables = Base.metadata.tables
+    users, memberships = tables["users"], tables["memberships"]
+    posts, widgets = tables["tool_blog_posts"], tables["widgets"]
+    async with server.runtime.db.unit_of_work() as uow:
+        s = uow.session
+        school = await s.scalar(select(users.c.school_id).where(users.c.username == "anne"))
+        first = (await s.scalar(select(func.max(users.c.id)))) + 1
+        await s.execute(
+            insert(users),
+            [
+                {
+                    "id": first + n,
+                    "username": f"member{n}",
+                    "display_name": f"Member {n}",
+                    "password_hash": "!",
+                    "kind": "pupil" if n % 3 else "teacher",
+                    "country_code": "FR",
+                    "school_id": school,
+                    "is_active": True,
+                    "created_at": utcnow(),
+                }
+                for n in range(MEMBERS)
+            ],
+        )
+        await s.execute(
+            insert(memberships),
+            [
+                {
+                    "space_id": 1,
+                    "user_id": first + n,
+                    "role": "pupil_member" if n % 3 else "teacher_member",
+                    "joined_at": utcnow(),
+                }
+                for n in range(MEMBERS)
+            ],
+        )
+        blog = await s.scalar(
+            select(widgets.c.id).where(widgets.c.kind == "blog").order_by(widgets.c.id)
+        )
+        now = utcnow()
+        await s.execute(
+            insert(posts),
+            [
+                {
+                    "widget_id": blog,
+                    "author_id": first + (n % MEMBERS),
+                    "title": f"Post {n}",
+                    "body": "<p>Measured the river again.</p>",
+                    "hidden": False,
+                    "created_at": now - timedelta(minutes=POSTS - n),
+                }
+                for n in range(POSTS)
+            ],
+        )
+
+
+def pages_of(server: RunningServer) -> list[str]:
+    return [
+        "/",
+        "/gallery",
+        "/projects",
+        "/spaces/1",
+        "/spaces/1/members",
+        "/spaces/1/activities",
+        "/spaces/1/pages/1",
+        "/spaces/1/pages/2",
+        "/spaces/1/pages/3",
+        "/spaces/1/pages/4",
+        "/spaces/1/pages/5",
+        "/spaces/1/teachers",
+        "/spaces/1/pupils",
+        "/spaces/1/chat/general",
+        "/spaces/1/calendar",
+        "/spaces/1/mailbox",
+    ]
+
+
+@pytest.mark.parametrize("who", ["anne", "lea", None])
+async def test_no_page_costs_more_statements_in_a_bigger_twinspace(
+    server: RunningServer, who: str | None
+) -> None:
+    small = await statements_per_page(server, who)
+    await seed_big_space(server)
+    big = await statements_per_page(server, who)
+    grown = {path: (small[path], n) for path, n in big.items() if n > small.get(path, n)}
+    assert not grown, f"statements that grow with the TwinSpace for {who or 'the public'}: {grown}"
+
+
+async def statements_per_page(server: RunningServer, who: str | None) -> dict[str, int]:
+    count = 0
+
+    def counted(*_: object) -> None:
+        nonlocal count
+        count += 1
+
+    engine = server.runtime.db.engine.sync_engine
+    client = await api_login(server.url, who) if who else httpx.AsyncClient(base_url=server.url)
+    counts: dict[str, int] = {}
+    event.listen(engine, "before_cursor_execute", counted)
+    try:
+        for path in pages_of(server):
+            await client.get(path)  # warm caches of the process (translations, templates)
+            count = 0
+            answer = await client.get(path)
+            if answer.status_code == 200:
+                counts[path] = count
+    finally:
+        event.remove(engine, "before_cursor_execute", counted)
+        await client.aclose()
+    return counts

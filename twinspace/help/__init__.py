@@ -1,0 +1,1 @@
+"""Help: the public page of national support contacts and ambassadors, and the guides."""
