@@ -382,6 +382,8 @@ def start_twinspace(
         name += "-pg"
     if args.no_gc_freeze:
         env["TWINSPACE_GC_FREEZE"] = "0"
+    if args.gc_threshold:
+        env["TWINSPACE_GC_THRESHOLD"] = args.gc_threshold
     gc_files = [work_dir / f"{name}-{n}-gc.jsonl" for n in range(processes)]
     readers = args.clients - args.senders
     run_step([*twinspace_command(), "demo"], env, "twinspace demo")
@@ -785,6 +787,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--no-gc-freeze", action="store_true", help="TwinSpace without gc.freeze() at start-up"
+    )
+    parser.add_argument(
+        "--gc-threshold", help="TwinSpace started with gc.set_threshold(a, b, c), e.g. 50000,20,100"
     )
     parser.add_argument(
         "--postgresql",
