@@ -186,6 +186,7 @@ class Server:
     sender_cookies: list[str]  # Cookie header per sending socket (empty: anonymous)
     cpus: str
     more: list[tuple[int, int]] = field(default_factory=list)  # (pid, port) of more processes
+    gc_files: list[Path] = field(default_factory=list)  # see bench/gcwatch/sitecustomize.py
 
     @property
     def pids(self) -> list[int]:
@@ -307,6 +308,25 @@ def clean_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("TWINSPACE_")}
 
 
+def gc_watch_env(gc_file: Path) -> dict[str, str]:
+    """Time the server's garbage collections (bench/gcwatch/sitecustomize.py)."""
+    path = [str(BENCH_DIR / "gcwatch"), *filter(None, [os.environ.get("PYTHONPATH")])]
+    return {"PYTHONPATH": os.pathsep.join(path), "BENCH_GC_FILE": str(gc_file)}
+
+
+def gc_pauses(files: Sequence[Path], since: float) -> list[float]:
+    """Collections of >= 1 ms (ms) that ended after ``since`` (time.time())."""
+    pauses: list[float] = []
+    for path in files:
+        with contextlib.suppress(OSError):
+            for line in path.read_text().splitlines():
+                with contextlib.suppress(ValueError):
+                    at, _generation, ms = json.loads(line)
+                    if at >= since:
+                        pauses.append(float(ms))
+    return pauses
+
+
 def run_step(cmd: Sequence[str], env: dict[str, str], what: str) -> str:
     done = subprocess.run(
         list(cmd), env=env, cwd=REPO_DIR, capture_output=True, text=True, timeout=180, check=False
@@ -347,7 +367,7 @@ def start_twinspace(
 ) -> Iterator[Server]:
     """Seed a fresh demo installation plus benchmark accounts, serve it, log everyone in."""
     name = "twinspace" if processes == 1 else f"twinspace-{processes}p-redis"
-    var_dir = work_dir / f"{name}-var"
+    var_dir = Path(tempfile.mkdtemp(prefix=f"{name}-var-", dir=work_dir))  # one per run
     env = clean_env() | {
         "TWINSPACE_VAR_DIR": str(var_dir),
         "TWINSPACE_LOGIN_ACCOUNT_LIMIT": "1000",
@@ -356,12 +376,15 @@ def start_twinspace(
     if redis_url:
         env["TWINSPACE_REDIS_URL"] = redis_url
     if args.pg_cluster is not None:  # a fresh database on the benchmark's own PostgreSQL
-        database = name.replace("-", "_")
+        database = name.replace("-", "_") + "_" + var_dir.name.rsplit("-", 1)[-1].lower()
         args.pg_cluster.psql(f"CREATE DATABASE {database}")
         env["TWINSPACE_DATABASE_URL"] = args.pg_cluster.url(database)
         name += "-pg"
     if args.no_gc_freeze:
         env["TWINSPACE_GC_FREEZE"] = "0"
+    if args.gc_threshold:
+        env["TWINSPACE_GC_THRESHOLD"] = args.gc_threshold
+    gc_files = [work_dir / f"{name}-{n}-gc.jsonl" for n in range(processes)]
     readers = args.clients - args.senders
     run_step([*twinspace_command(), "demo"], env, "twinspace demo")
     made = json.loads(
@@ -384,7 +407,9 @@ def start_twinspace(
             port = free_port()
             cmd = [*pin_prefix(pin), *twinspace_command(), "serve", "--port", str(port)]
             cmd += ["--log-level", "warning"]
-            proc = stack.enter_context(server_process(cmd, env, port, work_dir / f"{name}-{n}.log"))
+            proc_env = env | gc_watch_env(gc_files[n])
+            log_path = work_dir / f"{name}-{n}.log"
+            proc = stack.enter_context(server_process(cmd, proc_env, port, log_path))
             procs.append((proc.pid, port))
         port = procs[0][1]
         base = f"http://127.0.0.1:{port}"
@@ -398,15 +423,19 @@ def start_twinspace(
         )
         reader_cookies = [pupils[i // args.sockets_per_account] for i in range(readers)]
         pid = procs[0][0]
-        yield Server(name, pid, port, reader_cookies, teachers, affinity(pid), procs[1:])
+        yield Server(name, pid, port, reader_cookies, teachers, affinity(pid), procs[1:], gc_files)
 
 
 @contextlib.contextmanager
 def start_bare(work_dir: Path, pin: bool, args: argparse.Namespace) -> Iterator[Server]:
     port = free_port()
     cmd = [*pin_prefix(pin), sys.executable, str(BENCH_DIR / "bare_server.py"), "--port", str(port)]
-    with server_process(cmd, clean_env(), port, work_dir / "bare.log") as proc:
-        yield Server("bare", proc.pid, port, [], [], affinity(proc.pid))
+    gc_file = work_dir / "bare-gc.jsonl"
+    env = clean_env() | gc_watch_env(gc_file)
+    env.pop("PYTHONPATH")  # the bare server never imports TwinSpace: only the GC watch
+    env["PYTHONPATH"] = str(BENCH_DIR / "gcwatch")
+    with server_process(cmd, env, port, work_dir / "bare.log") as proc:
+        yield Server("bare", proc.pid, port, [], [], affinity(proc.pid), gc_files=[gc_file])
 
 
 STARTERS = {"bare": start_bare, "twinspace": start_twinspace, "redis": start_twinspace_redis}
@@ -451,6 +480,8 @@ class Result:
     rss_end_mib: float
     kib_per_connection: float
     join_seconds: float
+    gc_worst_ms: float
+    gc_pauses_10ms: int
     unexpected_events: int
     other_events: dict[str, int]
 
@@ -533,6 +564,7 @@ async def run_load(server: Server, args: argparse.Namespace) -> Result:
 
     try:
         log(f"[{server.name}] pid {server.pid} on CPU {server.cpus}: connecting {len(clients)}")
+        gc_since = time.time()
         joining = time.perf_counter()
         await asyncio.gather(*(join(i, c) for i, c in enumerate(clients)))
         join_seconds = time.perf_counter() - joining
@@ -557,6 +589,8 @@ async def run_load(server: Server, args: argparse.Namespace) -> Result:
         await wait_until(lambda: len(deliveries.latencies) >= expected, args.drain)
         await wait_until(lambda: all(s.ack.done() for s in sent), 2)
         rss_end = sum(rss_kib(pid) for pid in server.pids)
+        await asyncio.sleep(0.6)  # the GC watch writes every 0.5 s
+        pauses = gc_pauses(server.gc_files, gc_since)
     finally:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(asyncio.gather(*(c.close() for c in clients)), 15)
@@ -612,6 +646,8 @@ async def run_load(server: Server, args: argparse.Namespace) -> Result:
         rss_end_mib=rss_end / 1024,
         kib_per_connection=(rss_end - rss_idle) / len(clients),
         join_seconds=join_seconds,
+        gc_worst_ms=max(pauses, default=0.0),
+        gc_pauses_10ms=sum(1 for p in pauses if p >= 10),
         unexpected_events=deliveries.unexpected,
         other_events=dict(deliveries.other),
     )
@@ -647,6 +683,10 @@ ROWS: list[tuple[str, Callable[[Result], str]]] = [
     ("server CPU", lambda r: f"{r.server_cpu_pct:.0f} %"),
     ("server CPU us / delivery", lambda r: f"{r.server_us_per_delivery:.1f}"),
     ("connect + join all clients s", lambda r: f"{r.join_seconds:.1f}"),
+    (
+        "worst GC pause ms (pauses >= 10 ms)",
+        lambda r: f"{r.gc_worst_ms:.0f} ({r.gc_pauses_10ms})",
+    ),
     ("server RSS idle -> end MiB", lambda r: f"{r.rss_idle_mib:.0f} -> {r.rss_end_mib:.0f}"),
     ("RSS KiB per connection", lambda r: f"{r.kib_per_connection:.0f}"),
     (
@@ -749,20 +789,76 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--no-gc-freeze", action="store_true", help="TwinSpace without gc.freeze() at start-up"
     )
     parser.add_argument(
+        "--gc-threshold", help="TwinSpace started with gc.set_threshold(a, b, c), e.g. 50000,20,100"
+    )
+    parser.add_argument(
         "--postgresql",
         action="store_true",
         help="TwinSpace on a PostgreSQL cluster of its own (tests/pgcluster.py), not SQLite",
+    )
+    parser.add_argument(
+        "--matrix",
+        help="several runs, e.g. 200x10,100x50,1000x5 (clients x msg/s), then a summary table "
+        "of bare against TwinSpace side by side",
     )
     parser.add_argument("--no-pin", action="store_true", help="do not pin with taskset")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (server logs)")
     args = parser.parse_args(argv)
-    if args.senders <= 0:
-        args.senders = max(1, math.ceil(args.rate / PER_SENDER_RATE))
-    args.senders = min(args.senders, args.clients)
+    args.senders_asked = args.senders
+    set_senders(args)
     if args.clients < 1 or args.rate <= 0 or args.seconds <= 0 or args.sockets_per_account < 1:
         parser.error("--clients, --rate, --seconds and --sockets-per-account must be positive")
     return args
+
+
+def set_senders(args: argparse.Namespace) -> None:
+    args.senders = args.senders_asked
+    if args.senders <= 0:
+        args.senders = max(1, math.ceil(args.rate / PER_SENDER_RATE))
+    args.senders = min(args.senders, args.clients)
+
+
+def scenarios(args: argparse.Namespace) -> list[argparse.Namespace]:
+    if not args.matrix:
+        return [args]
+    runs = []
+    for item in args.matrix.split(","):
+        clients, rate = item.lower().split("x")
+        run = argparse.Namespace(**vars(args))
+        run.clients, run.rate = int(clients), float(rate)
+        set_senders(run)
+        runs.append(run)
+    return runs
+
+
+def summary(runs: list[tuple[argparse.Namespace, list[Result]]]) -> str:
+    """One line per scenario: bare and TwinSpace side by side, with their ratio."""
+    head = (
+        "| room x msg/s | CPU us/copy bare / TS (ratio) | p50 ms bare / TS | "
+        "p99 ms bare / TS (ratio) | TS ack p99 ms | join s bare / TS | "
+        "worst GC ms bare / TS | loss TS | other CPU |"
+    )
+    lines = ["", head, "|---" * 9 + "|"]
+    for run, results in runs:
+        by = {r.server: r for r in results}
+        bare = by.get("bare")
+        for ts in results:
+            if ts.server == "bare" or bare is None:
+                continue
+            lines.append(
+                f"| {run.clients} x {run.rate:g} ({ts.server}) "
+                f"| {bare.server_us_per_delivery:.1f} / {ts.server_us_per_delivery:.1f} "
+                f"({ratio(ts.server_us_per_delivery, bare.server_us_per_delivery)}) "
+                f"| {bare.p50_ms:.1f} / {ts.p50_ms:.1f} "
+                f"| {bare.p99_ms:.1f} / {ts.p99_ms:.1f} ({ratio(ts.p99_ms, bare.p99_ms)}) "
+                f"| {ts.ack_p99_ms:.1f} "
+                f"| {bare.join_seconds:.1f} / {ts.join_seconds:.1f} "
+                f"| {bare.gc_worst_ms:.0f} / {ts.gc_worst_ms:.0f} "
+                f"| {ts.loss_pct:.2f} % "
+                f"| {bare.other_cpu_pct:.0f} / {ts.other_cpu_pct:.0f} % |"
+            )
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -778,13 +874,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tests.pgcluster import PgCluster
 
         args.pg_cluster = PgCluster.start(durable=True)
-    starters = STARTERS
     names = args.only or list(STARTERS)
-    results: list[Result] = []
+    runs: list[tuple[argparse.Namespace, list[Result]]] = []
     try:
-        for name in names:
-            with starters[name](work_dir, pin, args) as server:
-                results.append(measure(server, args))
+        for run in scenarios(args):
+            results: list[Result] = []
+            for name in names:
+                log(f"=== {run.clients} clients x {run.rate:g} msg/s: {name}")
+                with STARTERS[name](work_dir, pin, run) as server:
+                    results.append(measure(server, run))
+            runs.append((run, results))
     except BenchError as err:
         log(f"benchmark failed: {err}")
         return 1
@@ -795,9 +894,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             log(f"server logs kept in {work_dir}")
         else:
             shutil.rmtree(work_dir, ignore_errors=True)
-    print(report(results, args))
+    for run, results in runs:
+        print(report(results, run))
+        print()
+    if len(runs) > 1:
+        print(summary(runs))
     if args.json:
-        args.json.write_text(json.dumps([asdict(r) for r in results], indent=2) + "\n")
+        every = [asdict(r) for _, results in runs for r in results]
+        args.json.write_text(json.dumps(every, indent=2) + "\n")
     return 0
 
 

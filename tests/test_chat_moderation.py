@@ -10,7 +10,15 @@ import httpx
 import pytest
 from sqlalchemy import select, update
 
-from tests.chat_helpers import CLASS, GENERAL, MODERATION, STAFF, marker, user_id
+from tests.chat_helpers import (
+    CLASS,
+    GENERAL,
+    MODERATION,
+    STAFF,
+    PresenceView,
+    marker,
+    user_id,
+)
 from tests.conftest import RunningServer
 from tests.support import api_login
 from twinspace.events import Event
@@ -260,30 +268,23 @@ async def test_supervised_room_needs_a_teacher_present(server: RunningServer, co
 
 async def test_presence_and_typing(server: RunningServer, connect_as) -> None:
     lea = await connect_as("lea")
+    seen = PresenceView()
+    lea.sio.on("presence", seen)
     await lea.call("join", {"room": GENERAL})
     anne = await connect_as("anne")
     await anne.call("join", {"room": GENERAL})
-    wanted: dict[frozenset[str], asyncio.Event] = {
-        frozenset({"Anne Moreau", "Léa", "Tom"}): asyncio.Event(),
-        frozenset({"Anne Moreau", "Léa"}): asyncio.Event(),
-    }
     typing: list[dict] = []
-
-    def on_presence(data: dict) -> None:
-        names = frozenset(u["name"] for u in data["users"])
-        if names in wanted:
-            wanted[names].set()
-
-    lea.sio.on("presence", on_presence)
     lea.sio.on("typing", typing.append)
     tom = await connect_as("tom")
     await tom.call("join", {"room": GENERAL})
-    await asyncio.wait_for(wanted[frozenset({"Anne Moreau", "Léa", "Tom"})].wait(), 10)
+    await seen.until(lambda v: v.names() == {"Anne Moreau", "Léa", "Tom"})
     await anne.call("chat:typing", {"room": GENERAL})
     await marker(anne, lea)
     assert [t["user"]["name"] for t in typing] == ["Anne Moreau"]
     await tom.close()
-    await asyncio.wait_for(wanted[frozenset({"Anne Moreau", "Léa"})].wait(), 10)
+    await seen.until(lambda v: v.names() == {"Anne Moreau", "Léa"})
+    assert "users" in seen.frames[0]  # the whole list once, on joining; then deltas
+    assert all("users" not in frame for frame in seen.frames[1:])
 
 
 async def test_teachers_only_room_is_invisible_to_pupils(server: RunningServer, connect_as) -> None:

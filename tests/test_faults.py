@@ -25,6 +25,7 @@ from tests.chaos import (
     send_burst,
     start_clients,
 )
+from tests.chat_helpers import PresenceView
 from tests.conftest import PG_TEMPLATE
 from tests.pgcluster import PgCluster
 from tests.services import RedisServer, ServerProcess, server_env
@@ -249,26 +250,17 @@ async def test_presence_of_a_killed_server_is_removed_by_the_others(
     anne_http = await api_login(doomed.url, "anne")
     lea_http = await api_login(survivor.url, "lea")
     lea = await LiveClient().connect(survivor.url, lea_http.cookies["ts_session"])
-    presence: asyncio.Queue = asyncio.Queue()
-    lea.sio.on("presence", presence.put_nowait)
+    presence = PresenceView(GENERAL)
+    lea.sio.on("presence", presence)
     try:
         anne_id = (await anne_http.get("/api/v1/me")).json()["id"]
         assert (await lea.call("join", {"room": GENERAL}))["ok"]
         anne = await LiveClient().connect(doomed.url, anne_http.cookies["ts_session"])
         assert (await anne.call("join", {"room": GENERAL}))["ok"]
 
-        async def until(present: bool) -> None:
-            while True:
-                update = await presence.get()
-                if (
-                    update["room"] == GENERAL
-                    and (anne_id in {u["id"] for u in update["users"]}) == present
-                ):
-                    return
-
-        await asyncio.wait_for(until(True), 20)
+        await presence.until(lambda view: anne_id in view.users, 20)
         doomed.kill()
-        await asyncio.wait_for(until(False), 30)
+        await presence.until(lambda view: anne_id not in view.users, 30)
         db = Database(settings.database_url)
         async with db.read() as session:
             left = await session.scalar(

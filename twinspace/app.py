@@ -181,7 +181,7 @@ def template_environment(settings: Settings) -> jinja2.Environment:
 
 def create_app(settings: Settings) -> SecurityHeadersMiddleware:
     wire()
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, write_queue=settings.write_queue)
     sio = create_sio(settings)
     rt = Runtime(
         settings=settings,
@@ -192,6 +192,8 @@ def create_app(settings: Settings) -> SecurityHeadersMiddleware:
     )
     app_metrics = metrics.Metrics(sio)
     app_metrics.watch_database(db.engine)
+    if db.writer is not None:
+        app_metrics.watch_database(db.writer_engine)
     if hasattr(sio.manager, "metrics"):
         sio.manager.metrics = app_metrics
     db.on_commit = make_publisher(sio, app_metrics)

@@ -18,6 +18,8 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
+from twinspace.writer import PoolAdmission, SqliteWriter
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -62,20 +64,40 @@ class UnitOfWork:
 
 
 class Database:
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        echo: bool = False,
+        write_queue: int = 256,
+        pool_size: int = 10,
+        max_overflow: int = 20,
+    ) -> None:
+        """``write_queue``: units of work that may wait for their turn before the next one
+        is refused with ``busy``; ``pool_size``/``max_overflow``: PostgreSQL connections."""
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         kwargs: dict[str, Any] = {"echo": echo}
         if self.is_sqlite:
             kwargs["connect_args"] = {"timeout": 30}
         else:
-            kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
+            kwargs.update(pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True)
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         if self.is_sqlite:
             _configure_sqlite(self.engine)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         writer = self.engine.execution_options(twinspace_writer=True)
         self.write_sessions = async_sessionmaker(writer, expire_on_commit=False)
+        self.writer: SqliteWriter | None = None
+        self.admission: PoolAdmission | None = None
+        if self.is_sqlite:  # its own connection: never waits for one that readers hold
+            self.writer_engine = create_async_engine(url, pool_size=1, max_overflow=0, **kwargs)
+            _configure_sqlite(self.writer_engine)
+            writes = self.writer_engine.execution_options(twinspace_writer=True)
+            self.writer = SqliteWriter(writes, queue_limit=write_queue)
+        else:  # leave a few connections of the pool to readers
+            slots = max(1, pool_size + max_overflow - 4)
+            self.admission = PoolAdmission(slots, queue_limit=write_queue)
         self.on_commit: Published | None = None
 
     @asynccontextmanager
@@ -84,17 +106,32 @@ class Database:
             yield session
 
     @asynccontextmanager
-    async def unit_of_work(self) -> AsyncIterator[UnitOfWork]:
-        """Run writes in one transaction; publish their events only after COMMIT."""
-        async with self.write_sessions() as session:
-            uow = UnitOfWork(session)
-            async with session.begin():
+    async def unit_of_work(self, *, bounded: bool = False) -> AsyncIterator[UnitOfWork]:
+        """Run writes in one transaction; publish their events only after COMMIT.
+
+        SQLite: through the process's single writer (group commit, see ``writer.py``);
+        PostgreSQL: a transaction of its own once admitted. Writes a person is waiting
+        for (a chat message, a command) pass ``bounded=True``: past a bounded queue they
+        are refused at once with ``Busy``. The others (a socket's rows when it connects or
+        closes, presence, background jobs) wait their turn whatever the load, so that the
+        state of the live sockets never goes wrong under a storm."""
+        if self.writer is not None:
+            async with self.writer.session(bounded) as session:
+                uow = UnitOfWork(session)
                 yield uow
+        else:
+            assert self.admission is not None
+            async with self.admission.slot(bounded), self.write_sessions() as session:
+                uow = UnitOfWork(session)
+                async with session.begin():
+                    yield uow
         if uow.events and self.on_commit is not None:
             await self.on_commit(uow.events)
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self.writer is not None:
+            await self.writer_engine.dispose()
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:

@@ -56,3 +56,9 @@ class Unsupervised(Forbidden):
 
 class SlowMode(RateLimited):
     code = "slow_mode"
+
+
+class Busy(DomainError):
+    """The server is overloaded: refused at once (never held), with ``retry_after`` seconds."""
+
+    code, status = "busy", 503

@@ -11,7 +11,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint, func, select, update
+from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -50,19 +50,16 @@ def envelope(event: Event) -> dict[str, Any]:
     }
 
 
-async def _next_seq(session: AsyncSession, room: str) -> int:
+async def next_seq(session: AsyncSession, room: str) -> int:
+    """Take the room's next event id: one upsert that locks the counter row until COMMIT."""
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    await session.execute(
-        insert(RoomCounter)
-        .values(room=room, last_seq=0)
-        .on_conflict_do_nothing(index_elements=["room"])
-    )
+    table = RoomCounter.__table__
     result = await session.execute(
-        update(RoomCounter)
-        .where(RoomCounter.room == room)
-        .values(last_seq=RoomCounter.last_seq + 1)
-        .returning(RoomCounter.last_seq)
+        insert(table)
+        .values(room=room, last_seq=1)
+        .on_conflict_do_update(index_elements=["room"], set_={"last_seq": table.c.last_seq + 1})
+        .returning(table.c.last_seq)
     )
     return int(result.scalar_one())
 
@@ -72,7 +69,7 @@ async def record_event(
 ) -> Event:
     """Store an event in the unit of work's transaction; it is published after commit."""
     data = json.loads(json.dumps(data))  # unserialisable payloads fail here, at their source
-    seq = await _next_seq(uow.session, room)
+    seq = await next_seq(uow.session, room)
     event = Event(room=room, seq=seq, type=type_, data=data, actor_id=actor_id, created_at=utcnow())
     uow.session.add(event)
     await uow.session.flush()

@@ -77,6 +77,7 @@ class Settings:
     password_hash_concurrency: int = 2
     socket_transports: tuple[str, ...] = ("polling", "websocket")  # "websocket": no polling
     node_heartbeat_seconds: float = 10.0  # with Redis: liveness of each server process
+    write_queue: int = 256  # units of work waiting to write; past it: `busy` at once
     label_min_days: int = 60  # how long a project is open before its teachers may apply
     retention_days: int = 1095  # a closed TwinSpace, its pupils and files are purged after this
     pupil_notice_days: int = 30  # a closed TwinSpace's pupil accounts are disabled after this
@@ -127,6 +128,7 @@ class Settings:
             ("MAX_SOCKET_PAYLOAD", "max_socket_payload"),
             ("MAX_UPLOAD_BYTES", "max_upload_bytes"),
             ("SPACE_QUOTA_BYTES", "space_quota_bytes"),
+            ("WRITE_QUEUE", "write_queue"),
             ("LABEL_MIN_DAYS", "label_min_days"),
             ("RETENTION_DAYS", "retention_days"),
             ("PUPIL_NOTICE_DAYS", "pupil_notice_days"),

@@ -415,10 +415,20 @@ export function startChat(section) {
   // (every browser of that process hears it at once: spread the catch-ups over 3 s)
   socket.on("resync", () => { setTimeout(catchUp, Math.random() * 3000); });
   const supervisors = supervisorsLine(section.querySelector("#supervisors"), t);
+  // presence: the whole list when we join, then deltas (who is now here, who is gone)
+  const present = new Map();
   socket.on("presence", (p) => {
     if (p.room !== room) return;
-    strip.show(p.users || []);
-    supervisors.show(p.users || []);
+    if (Array.isArray(p.users)) {
+      present.clear();
+      for (const user of p.users) present.set(user.id, user);
+    } else {
+      for (const id of p.left || []) present.delete(id);
+      for (const user of p.joined || []) present.set(user.id, user);
+    }
+    const here = [...present.values()].sort((a, b) => a.name.localeCompare(b.name));
+    strip.show(here);
+    supervisors.show(here);
   });
   socket.on("typing", (p) => {
     if (p.room === room && p.user && p.user.id !== meId) typingNow.typing(p.user);

@@ -21,6 +21,8 @@ from redis.asyncio.client import PubSub
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
+from twinspace.realtime.fanout import FrameFanout
+
 log = logging.getLogger(__name__)
 # Fail fast while Redis is down (redis-py would otherwise retry with growing sleeps): an
 # event that cannot be published is recovered by catch-up, but an ack held back for seconds
@@ -45,7 +47,11 @@ class ReportingPubSub(PubSub):
             self.on_resubscribed()
 
 
-class TwinSpaceRedisManager(socketio.AsyncRedisManager):
+class TwinSpaceRedisManager(socketio.AsyncRedisManager, FrameFanout):
+    """Publishes through Redis; delivers to this process's sockets through ``FrameFanout``
+    (it comes after python-socketio's pub/sub manager in the method order, so the local
+    delivery of every message, ours and other processes', takes its path)."""
+
     def __init__(self, url: str, **kwargs: Any) -> None:
         super().__init__(url, redis_options=dict(REDIS_OPTIONS), **kwargs)
         self.publish_attempts = 1

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import socketio
 
+from twinspace.realtime.fanout import FrameFanout
 from twinspace.realtime.redis_manager import TwinSpaceRedisManager
 from twinspace.settings import Settings
 
@@ -18,7 +19,7 @@ log = logging.getLogger(__name__)
 
 
 def create_sio(settings: Settings) -> socketio.AsyncServer:
-    manager: socketio.AsyncManager | None = None
+    manager: socketio.AsyncManager = FrameFanout()  # one frame for a room, no task each
     if settings.redis_url:
         manager = TwinSpaceRedisManager(settings.redis_url)
     return socketio.AsyncServer(

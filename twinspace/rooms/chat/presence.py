@@ -24,17 +24,21 @@ async def do_enter(session: AsyncSession, sid: str, room: ChatRoom, user: User, 
     )
 
 
-async def do_leave(session: AsyncSession, sid: str, room_id: int | None = None) -> list[int]:
-    """Remove a socket's presence (in one room, or everywhere); returns the rooms it left."""
-    query = select(ChatPresence.room_id).where(ChatPresence.sid == sid)
+async def do_leave(
+    session: AsyncSession, sid: str, room_id: int | None = None
+) -> list[tuple[int, int]]:
+    """Remove a socket's presence (in one room, or everywhere); returns the
+    (room id, user id) pairs it left."""
+    query = select(ChatPresence.room_id, ChatPresence.user_id).where(ChatPresence.sid == sid)
     if room_id is not None:
         query = query.where(ChatPresence.room_id == room_id)
-    rooms = sorted(set(await session.scalars(query)))
-    if rooms:
+    left = sorted({(room, user) for room, user in await session.execute(query)})
+    if left:
+        rooms = sorted({room for room, _ in left})
         await session.execute(
             delete(ChatPresence).where(ChatPresence.sid == sid, ChatPresence.room_id.in_(rooms))
         )
-    return rooms
+    return left
 
 
 async def get_present(session: AsyncSession, room_id: int) -> list[dict[str, Any]]:
@@ -48,6 +52,21 @@ async def get_present(session: AsyncSession, room_id: int) -> list[dict[str, Any
     for user_id, name, role in rows:
         seen.setdefault(user_id, {"id": user_id, "name": name, "role": role})
     return list(seen.values())
+
+
+async def get_present_among(
+    session: AsyncSession, room_id: int, user_ids: set[int]
+) -> dict[int, dict[str, Any]]:
+    """Which of these users have a socket in the room now (one entry per user)."""
+    rows = await session.execute(
+        select(User.id, User.display_name, ChatPresence.role)
+        .join(User, User.id == ChatPresence.user_id)
+        .where(ChatPresence.room_id == room_id, ChatPresence.user_id.in_(user_ids))
+    )
+    found: dict[int, dict[str, Any]] = {}
+    for user_id, name, role in rows:
+        found.setdefault(user_id, {"id": user_id, "name": name, "role": role})
+    return found
 
 
 async def is_supervised(session: AsyncSession, room: ChatRoom) -> bool:

@@ -17,43 +17,56 @@ from twinspace.realtime.dispatch import SocketFeature, access_room_name, registe
 from twinspace.rooms.chat.dispatch import CHAT_COMMANDS, run_chat_command
 from twinspace.rooms.chat.models import ChatPresence, ChatRoom
 from twinspace.rooms.chat.presence import do_enter, do_leave, get_present
+from twinspace.rooms.chat.presence_deltas import presence_deltas
 from twinspace.rooms.chat.visibility import visible_chat_events
 from twinspace.runtime import Runtime
 from twinspace.spaces.names import RoomRef, chat_room_name, parse_room
 from twinspace.spaces.queries import facts
 
 
-async def emit_presence(rt: Runtime, room: ChatRoom) -> None:
+async def emit_presence(rt: Runtime, room: ChatRoom, to: str | None = None) -> None:
+    """The whole "who is here now" list: to one socket that just joined, or to the room
+    (after the sockets of a stopped server were swept)."""
     async with rt.db.read() as session:
         users = await get_present(session, room.id)
     name = chat_room_name(room.space_id, room.name)
-    await rt.sio.emit("presence", {"room": name, "users": users}, to=name)
+    await rt.sio.emit("presence", {"room": name, "users": users}, to=to or name)
 
 
-async def on_joined(
-    rt: Runtime, sid: str, target: Any, user: User | None, viewer: Viewer
-) -> None:
+async def on_joined(rt: Runtime, sid: str, target: Any, user: User | None, viewer: Viewer) -> None:
     if target.chat is None or user is None:
         return
-    async with rt.db.unit_of_work() as uow:
+    async with rt.db.unit_of_work(bounded=False) as uow:  # presence must match the sockets
         await do_enter(uow.session, sid, target.chat, user, viewer.role)
-    await emit_presence(rt, target.chat)
+    await emit_presence(rt, target.chat, to=sid)
+    name = chat_room_name(target.chat.space_id, target.chat.name)
+    presence_deltas(rt.sio, rt.db).touched(target.chat.id, name, user.id)
 
 
 async def on_left(rt: Runtime, sid: str, room_ids: list[int] | None = None) -> None:
     """Forget this socket's presence (in some rooms, or all) and tell those rooms."""
-    async with rt.db.unit_of_work() as uow:
+    async with rt.db.unit_of_work(bounded=False) as uow:
         if room_ids is None:
             left = await do_leave(uow.session, sid)
         else:
-            left = [r for room_id in room_ids for r in await do_leave(uow.session, sid, room_id)]
+            left = [
+                pair for room_id in room_ids for pair in await do_leave(uow.session, sid, room_id)
+            ]
         rooms = (
-            list(await uow.session.scalars(select(ChatRoom).where(ChatRoom.id.in_(left))))
+            {
+                room.id: room
+                for room in await uow.session.scalars(
+                    select(ChatRoom).where(ChatRoom.id.in_({room_id for room_id, _ in left}))
+                )
+            }
             if left
-            else []
+            else {}
         )
-    for room in rooms:
-        await emit_presence(rt, room)
+    deltas = presence_deltas(rt.sio, rt.db)
+    for room_id, user_id in left:
+        room = rooms.get(room_id)
+        if room is not None:  # (a room deleted meanwhile has nobody to tell)
+            deltas.touched(room_id, chat_room_name(room.space_id, room.name), user_id)
 
 
 async def recheck_room_audience(rt: Runtime, space_id: int, name: str) -> None:
@@ -81,10 +94,12 @@ async def recheck_room_audience(rt: Runtime, space_id: int, name: str) -> None:
     for sid in refused:
         await rt.sio.leave_room(sid, chat_room_name(space_id, name))
     if refused:
-        async with rt.db.unit_of_work() as uow:
-            for sid in refused:
-                await do_leave(uow.session, sid, room.id)
-        await emit_presence(rt, room)
+        await on_left_many(rt, refused, room.id)
+
+
+async def on_left_many(rt: Runtime, sids: list[str], room_id: int) -> None:
+    for sid in sids:
+        await on_left(rt, sid, [room_id])
 
 
 def register_chat_sockets(rt: Runtime, on: Callable[[str], Callable]) -> None:

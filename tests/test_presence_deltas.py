@@ -1,0 +1,64 @@
+"""Presence travels as coalesced deltas: whoever joins gets the whole list once, the room
+then gets "joined"/"left" deltas; applied in order they give exactly the list the database
+holds, through a storm of sockets joining and leaving at once (several per person)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.chat_helpers import GENERAL, PresenceView
+from twinspace.rooms.chat.models import ChatRoom
+from twinspace.rooms.chat.presence import get_present
+from twinspace.rooms.chat.presence_deltas import presence_deltas
+
+PEOPLE = ["lea", "tom", "tina", "pia"]
+
+
+async def test_deltas_converge_to_the_list_in_the_database(server, connect_as) -> None:
+    anne = await connect_as("anne")
+    watched = PresenceView(GENERAL)
+    anne.sio.on("presence", watched)
+    assert (await anne.call("join", {"room": GENERAL}))["ok"]
+    await watched.until(lambda v: v.names() == {"Anne Moreau"})
+    deltas = presence_deltas(server.runtime.sio, server.runtime.db)
+    frames_before = deltas.frames
+
+    sockets = [await connect_as(name) for name in PEOPLE * 3]  # (logins: one at a time)
+    joins = await asyncio.gather(*(s.call("join", {"room": GENERAL}) for s in sockets))
+    assert all(ack["ok"] for ack in joins)
+    # tom goes completely, lea keeps one socket of three, tina leaves the room by "leave"
+    leaving = [s for s, name in zip(sockets, PEOPLE * 3, strict=True) if name == "tom"]
+    leaving += [s for s, name in zip(sockets, PEOPLE * 3, strict=True) if name == "lea"][:2]
+    tina = [s for s, name in zip(sockets, PEOPLE * 3, strict=True) if name == "tina"]
+    await asyncio.gather(
+        *(s.close() for s in leaving),
+        *(s.call("leave", {"room": GENERAL}) for s in tina),
+    )
+
+    async with server.runtime.db.read() as session:
+        room_id = (await session.get(ChatRoom, 1)).id  # the demo's "general" room
+    for _ in range(100):  # leaving sockets are removed when their disconnect is processed
+        async with server.runtime.db.read() as session:
+            expected = {u["id"]: u for u in await get_present(session, room_id)}
+        if {u["name"] for u in expected.values()} == {"Anne Moreau", "Léa", "Pia"}:
+            break
+        await asyncio.sleep(0.05)
+    assert {u["name"] for u in expected.values()} == {"Anne Moreau", "Léa", "Pia"}
+    await watched.until(lambda v: v.users == expected)
+    assert all("users" not in frame for frame in watched.frames[1:])  # no whole list again
+    sent = deltas.frames - frames_before
+    assert 1 <= sent <= len(sockets) + len(leaving) + len(tina)  # coalesced, never more
+
+    # a socket joining now receives the same list whole, at once
+    late = await connect_as("tom")
+    late_view = PresenceView(GENERAL)
+    late.sio.on("presence", late_view)
+    assert (await late.call("join", {"room": GENERAL}))["ok"]
+    await late_view.until(lambda v: "users" in v.frames[0] if v.frames else False)
+    assert {u["name"] for u in late_view.frames[0]["users"]} == {
+        "Anne Moreau",
+        "Léa",
+        "Pia",
+        "Tom",
+    }
+    await watched.until(lambda v: v.names() == {"Anne Moreau", "Léa", "Pia", "Tom"})

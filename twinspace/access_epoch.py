@@ -1,0 +1,93 @@
+"""The access epoch: one number that changes with every committed write to the rows that
+decide who may do what (TwinSpaces, memberships, chat rooms and their groups, mutes, word
+filters, deleted accounts).
+
+Hot paths (a chat message) keep what they checked in a per-process cache and read the
+epoch inside their own write transaction: one primary-key read. A different epoch means
+something that decides access changed, in this process or any other (a CLI command, a
+second server process): the cache is dropped and everything is read again. So the very
+next message after a mute, a lock, a removal or a role change is checked against the new
+state, with or without Redis, whatever the order in which processes hear about it.
+
+The epoch is bumped in the writing transaction itself by session hooks (ORM flushes and
+ORM-executed INSERT/UPDATE/DELETE), so no write path can forget it. The hooks are
+registered when this module is imported: by the chat (so every server process) and by
+``twinspace.cli`` (so every command that writes). It lives in the ``room_counters`` table
+under a key that no room name can take.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.sql.dml import UpdateBase
+
+from twinspace.events import RoomCounter
+
+EPOCH_KEY = "epoch:access"  # room names all start with "space:" or "user:"
+WATCHED_TABLES = frozenset(
+    {
+        "spaces",
+        "memberships",
+        "chat_rooms",
+        "chat_room_members",
+        "chat_mutes",
+        "chat_word_filters",
+    }
+)
+WATCHED_DELETES = frozenset({"users"})  # cascades remove memberships without the ORM
+_BUMPED = "twinspace_access_epoch_bumped"
+
+
+def _touches(table: str, deleting: bool) -> bool:
+    return table in WATCHED_TABLES or (deleting and table in WATCHED_DELETES)
+
+
+def _bump(session: Session) -> None:
+    if session.info.get(_BUMPED) == id(session.get_transaction()):
+        return  # once per transaction is enough
+    connection = session.connection()
+    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(RoomCounter.__table__).values(room=EPOCH_KEY, last_seq=1)
+    connection.execute(
+        statement.on_conflict_do_update(
+            index_elements=["room"],
+            set_={"last_seq": RoomCounter.__table__.c.last_seq + 1},
+        )
+    )
+    session.info[_BUMPED] = id(session.get_transaction())
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _context: Any) -> None:
+    for deleting, objects in (
+        (False, session.new),
+        (False, session.dirty),
+        (True, session.deleted),
+    ):
+        for obj in objects:
+            table = getattr(obj, "__tablename__", None)
+            if table is not None and _touches(table, deleting):
+                _bump(session)
+                return
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _on_execute(state: ORMExecuteState) -> None:
+    statement = state.statement
+    if isinstance(statement, UpdateBase):
+        table = getattr(statement, "table", None)
+        name = getattr(table, "name", None)
+        if name is not None and _touches(name, state.is_delete):
+            _bump(state.session)
+
+
+async def read_epoch(session: AsyncSession) -> int:
+    """The epoch as this transaction sees it (0 before the first bump)."""
+    value = await session.scalar(select(RoomCounter.last_seq).where(RoomCounter.room == EPOCH_KEY))
+    return int(value or 0)

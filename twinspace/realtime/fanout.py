@@ -1,0 +1,105 @@
+"""Fan-out without a task per recipient: python-socketio's manager, extended.
+
+The stock ``AsyncManager.emit`` creates one asyncio task per recipient (each awaiting
+engine.io's ``send``, which checks the ping and puts the packet in the socket's queue).
+At 1,000 recipients that is 1,000 tasks per message. Here an event is encoded once, and
+the same engine.io packet (engine.io caches its encoding) is put straight into the queue of
+every recipient's socket, whose writer task sends it. Emits to the same room within one
+loop tick are delivered in one pass over the room's participants; ``emit`` returns once
+its packets are queued, as the stock one does (so an event still leaves before the ack
+that follows it).
+
+Only emits with an acknowledgement callback (never used for rooms here) take the stock
+path. ``FrameFanout`` is a manager subclass, the extension point python-socketio offers
+(``client_manager=``); the Redis manager inherits it for the local delivery.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import socketio
+from engineio import packet as eio_packet
+from socketio import packet as sio_packet
+
+
+class _Batch:
+    __slots__ = ("frames", "skip", "done")
+
+    def __init__(self, skip: frozenset[str], done: asyncio.Future[None]) -> None:
+        self.frames: list[eio_packet.Packet] = []
+        self.skip = skip
+        self.done = done
+
+
+class FrameFanout(socketio.AsyncManager):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pending: dict[tuple[str, Any, frozenset[str]], _Batch] = {}
+        self.frames_queued = 0  # packets handed to sockets (for tests and benchmarks)
+
+    async def emit(
+        self,
+        event: str,
+        data: Any,
+        namespace: str,
+        room: Any = None,
+        skip_sid: Any = None,
+        callback: Any = None,
+        to: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        room = to or room
+        if callback is not None or namespace not in self.rooms:
+            await super().emit(
+                event, data, namespace, room=room, skip_sid=skip_sid, callback=callback, **kwargs
+            )
+            return
+        if isinstance(data, tuple):
+            data = list(data)
+        elif data is not None:
+            data = [data]
+        else:
+            data = []
+        encoded = self.server.packet_class(
+            sio_packet.EVENT, namespace=namespace, data=[event, *data]
+        ).encode()
+        if not isinstance(encoded, list):
+            encoded = [encoded]
+        if isinstance(skip_sid, list | tuple | set | frozenset):
+            skip = frozenset(skip_sid)
+        else:
+            skip = frozenset() if skip_sid is None else frozenset((skip_sid,))
+        key = (namespace, room, skip)
+        batch = self._pending.get(key)
+        if batch is None:
+            loop = asyncio.get_running_loop()
+            batch = self._pending[key] = _Batch(skip, loop.create_future())
+            loop.call_soon(self._deliver, key)
+        batch.frames.extend(eio_packet.Packet(eio_packet.MESSAGE, p) for p in encoded)
+        await asyncio.shield(batch.done)
+
+    def _deliver(self, key: tuple[str, Any, frozenset[str]]) -> None:
+        batch = self._pending.pop(key)
+        namespace, room, _ = key
+        try:
+            sockets = self.server.eio.sockets
+            frames, skip = batch.frames, batch.skip
+            queued = 0
+            for sid, eio_sid in self.get_participants(namespace, room):
+                if sid in skip:
+                    continue
+                socket = sockets.get(eio_sid)
+                if socket is None or socket.closed:
+                    continue
+                for frame in frames:
+                    socket.queue.put_nowait(frame)
+                queued += len(frames)
+            self.frames_queued += queued
+        except Exception as exc:  # pragma: no cover - never leave an emitter waiting
+            if not batch.done.done():
+                batch.done.set_exception(exc)
+            return
+        if not batch.done.done():
+            batch.done.set_result(None)
