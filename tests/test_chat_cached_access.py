@@ -18,6 +18,19 @@ from twinspace.rooms.chat.models import ChatRoom
 GENERAL = "space:1:chat:general"
 
 
+async def pupils_may_chat_alone(database_url: str) -> None:
+    """These tests are about the access cache, not supervision: a teacher administrator has
+    let pupils chat in "general" with no teacher present (rooms start supervised)."""
+    db = Database(database_url)
+    try:
+        async with db.unit_of_work() as uow:
+            await uow.session.execute(
+                update(ChatRoom).where(ChatRoom.name == "general").values(supervision="none")
+            )
+    finally:
+        await db.dispose()
+
+
 async def send(client: LiveClient, text: str) -> dict:
     return await client.call("chat:send", {"room": GENERAL, "text": text})
 
@@ -53,8 +66,9 @@ async def test_writes_that_decide_access_move_the_epoch_and_messages_do_not(data
 
 
 async def test_next_message_after_each_change_is_judged_on_the_new_state(
-    server, connect_as, login
+    server, connect_as, login, database_url
 ) -> None:
+    await pupils_may_chat_alone(database_url)
     anne = await connect_as("anne")
     lea = await connect_as("lea")
     anne_http = await login("anne")
@@ -95,8 +109,9 @@ async def test_next_message_after_each_change_is_judged_on_the_new_state(
 
 
 async def test_next_message_on_another_process_is_judged_on_the_new_state(
-    redis_url: str, spawn_server
+    redis_url: str, spawn_server, database_url: str
 ) -> None:
+    await pupils_may_chat_alone(database_url)
     url_a = spawn_server(TWINSPACE_REDIS_URL=redis_url)
     url_b = spawn_server(TWINSPACE_REDIS_URL=redis_url)
     anne_http = await api_login(url_a, "anne")
@@ -124,7 +139,8 @@ async def test_next_message_on_another_process_is_judged_on_the_new_state(
             await http.aclose()
 
 
-async def test_a_message_is_written_in_four_statements(server, connect_as) -> None:
+async def test_a_message_is_written_in_four_statements(server, connect_as, database_url) -> None:
+    await pupils_may_chat_alone(database_url)
     lea = await connect_as("lea")
     assert (await send(lea, "warm"))["ok"]
     written: list[str] = []
