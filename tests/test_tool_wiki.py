@@ -260,25 +260,34 @@ async def test_cursors_carry_server_names_and_go_away_with_the_socket(
     assert ack == {"ok": True}
     [(client, clock, state)] = await next_update()
     assert (client, clock) == (4242, 1)
-    assert (
-        state["user"]["name"] == "A pupil of Collège Victor Hugo, France"
-    )  # the page may be public
+    assert state["user"]["name"] == "Léa"  # a members-only page: members see her name
     assert state["user"]["color"].startswith("#")
     assert state["user"]["name"] != "Anne Moreau (teacher)"
+
+    # once the page is public, anyone may be in its room: the cursor names no pupil
+    anne_http = await login("anne")
+    published = await anne_http.post(
+        f"/api/v1/spaces/1/pages/{ids['host_id']}/publish", json={"public": True, "confirm": True}
+    )
+    assert published.status_code == 200, published.text
+    again = crdt.encode_awareness([(4242, 2, {"user": {"name": "x"}, "cursor": None})])
+    assert (await lea.live.call("wiki:awareness", {**wire(ids), "update": again}))["ok"]
+    [(_, _, state)] = await next_update()
+    assert state["user"]["name"] == "A pupil of Collège Victor Hugo, France"
 
     # another socket cannot move Léa's cursor
     stolen = crdt.encode_awareness([(4242, 2, None)])
     assert (await anne.live.call("wiki:awareness", {**wire(ids), "update": stolen}))["ok"]
-    # the public never shows up; garbage is refused
+    # the public may read the published page but never shows up in it; garbage is refused
     anonymous = await connect_as(None)
     refused = await anonymous.call("wiki:awareness", {**wire(ids), "update": forged})
-    assert refused["ok"] is False and refused["error"] == "not_found"
+    assert refused["ok"] is False and refused["error"] == "forbidden"
     garbage = await lea.live.call("wiki:awareness", {**wire(ids), "update": b"\x05\x01"})
     assert garbage["error"] == "invalid"
 
     await lea.live.close()
     [(client, clock, state)] = await next_update()
-    assert (client, clock, state) == (4242, 2, None)
+    assert (client, clock, state) == (4242, 3, None)
 
 
 async def test_revisions_after_a_pause_named_diff_and_restore(

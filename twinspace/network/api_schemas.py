@@ -171,9 +171,11 @@ class ProjectDraft(Body):
     title: str | None = None
     description: str | None = None
     languages: list[str] | str | None = None
-    age_min: int | None = None
-    age_max: int | None = None
-    pupils_count: int | None = None
+    # numbers also as the digits a form field holds (the form autosaves as typed); the
+    # project form's own rules say what a valid age or count is, field by field
+    age_min: int | str | None = None
+    age_max: int | str | None = None
+    pupils_count: int | str | None = None
     subjects: list[str] | str | None = None
     tools: list[str] | str | None = None
     objectives: str | None = None

@@ -186,14 +186,16 @@ async def _person(
     session: AsyncSession, user: User, target: Target, settings: Settings
 ) -> dict[str, str]:
     """The name and colour shown with someone's cursor: the name anyone in the page's room
-    may see (a pupil is never named by username on a public page)."""
+    may see. On a published page the public may be in the room, so a pupil is "A pupil of
+    <school>"; on any other page only members are, and they see the member's name."""
     uow = UnitOfWork(session)
     space, page, widget = await load_widget(uow, target.space_id, target.widget_id)
     ctx = await make_context(uow, user, space, page, widget, settings)
+    role = target.viewer.role
     return {
-        "name": ctx.public_name(user, target.viewer.role),
+        "name": ctx.public_name(user, role) if ctx.page_facts.published else user.display_name,
         "color": COLOURS[user.id % len(COLOURS)],
-        "role": target.viewer.role.value,
+        "role": role.value,
     }
 
 
