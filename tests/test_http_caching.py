@@ -74,8 +74,10 @@ async def test_static_files_have_hashed_names_cached_for_a_year(server: RunningS
                 assert answer.headers["content-encoding"] == "gzip"
         icon = await http.get("/favicon.ico")
         assert icon.status_code == 301
-        assert (await http.get(icon.headers["location"])).headers["content-type"].startswith(
-            "image/svg+xml"
+        assert (
+            (await http.get(icon.headers["location"]))
+            .headers["content-type"]
+            .startswith("image/svg+xml")
         )
 
 

@@ -250,9 +250,7 @@ async def test_the_form_pages_walk_to_the_preview(server: RunningServer, login):
     assert ">Bridges</a>" in tab.text
 
 
-async def test_the_demo_twinspace_is_an_open_project_of_both_founders(
-    server: RunningServer, login
-):
+async def test_the_demo_twinspace_is_an_open_project_of_both_founders(server: RunningServer, login):
     for username in ("anne", "jonas"):
         projects = (await (await login(username)).get("/api/v1/projects")).json()["projects"]
         opened = [p for p in projects if p["status"] == "open"]

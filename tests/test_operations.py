@@ -69,8 +69,7 @@ async def test_readyz_reports_migrations_behind(server, settings: Settings) -> N
         # the core branch goes back; a plugin's own branch (the poll) has a row of its own
         await uow.session.execute(
             text(
-                "UPDATE alembic_version SET version_num = '0008' "
-                "WHERE version_num NOT LIKE 'poll%'"
+                "UPDATE alembic_version SET version_num = '0008' WHERE version_num NOT LIKE 'poll%'"
             )
         )
     await db.dispose()

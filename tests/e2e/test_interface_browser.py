@@ -135,9 +135,9 @@ async def test_every_room_on_a_phone_with_axe_over_every_page_and_open_state(
     await visit(anne, server.url + CHAT, axe, artifacts)
     box = await anne.locator("#chat-text").bounding_box()
     assert box is not None and box["y"] + box["height"] <= PHONE_390["height"], box
-    assert await anne.evaluate(
-        "document.documentElement.scrollHeight <= window.innerHeight + 1"
-    ), "the chat page scrolls"
+    assert await anne.evaluate("document.documentElement.scrollHeight <= window.innerHeight + 1"), (
+        "the chat page scrolls"
+    )
     # open states: a message's actions, then the confirmation dialog
     await anne.locator(".message").first.locator(".message__toggle").click()
     await expect(anne.locator(".message__menu")).to_be_visible()

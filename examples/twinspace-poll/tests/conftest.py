@@ -11,4 +11,3 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from tests.conftest import *  # noqa: E402,F403 - server, login, connect_as, settings, ...
-

@@ -27,9 +27,7 @@ class Vote(Base):
     __tablename__ = "poll_votes"
     __table_args__ = (UniqueConstraint("widget_id", "user_id", name="uq_poll_votes_voter"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    widget_id: Mapped[int] = mapped_column(
-        ForeignKey("widgets.id", ondelete="CASCADE"), index=True
-    )
+    widget_id: Mapped[int] = mapped_column(ForeignKey("widgets.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     choice: Mapped[int] = mapped_column(Integer)  # 1 = the first choice
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -189,7 +189,9 @@ class PollTool(BaseTool):
             total=total,
             mine=mine,
             closed=closed,
-            may_vote=bool(poll and poll.choices) and not closed and mine is None
+            may_vote=bool(poll and poll.choices)
+            and not closed
+            and mine is None
             and ctx.may(Action.COMMENT),
             may_manage=ctx.may(Action.POST),
             may_edit=ctx.may(Action.POST) and total == 0,
