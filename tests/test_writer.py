@@ -110,6 +110,39 @@ async def test_a_full_write_queue_is_refused_at_once(database_url) -> None:
     await db.dispose()
 
 
+async def test_a_unit_that_gives_up_just_as_its_turn_comes_does_not_strand_the_batch(
+    database_url,
+) -> None:
+    """The first unit keeps the transaction open for the one waiting behind it; that one is
+    cancelled (its client went away) just as the turn reaches it. The first unit must still
+    be committed and released, not wait for the next write that may never come."""
+    db = Database(database_url)
+    gate = write_gate(db)
+    release = asyncio.Event()
+
+    async def first() -> int:
+        async with db.unit_of_work() as uow:
+            seq = (await record_event(uow, ROOM, "test.write", {"n": 1})).seq
+            await release.wait()
+        return seq
+
+    async def second() -> None:
+        async with db.unit_of_work() as uow:
+            await record_event(uow, ROOM, "test.write", {"n": 2})
+
+    holding = asyncio.create_task(first())
+    await until(lambda: gate.holders == gate.slots)
+    behind = asyncio.create_task(second())
+    await until(lambda: len(gate.waiting) == 1)
+    gate.waiting[0].add_done_callback(lambda _turn: behind.cancel())  # gone as its turn comes
+    release.set()
+    assert await asyncio.wait_for(holding, 10) == 1
+    with pytest.raises(asyncio.CancelledError):
+        await behind
+    assert await stored_seqs(db) == [1]
+    await db.dispose()
+
+
 async def test_chat_send_answers_busy_when_the_write_queue_is_full(settings) -> None:
     running = await start_server(dataclasses.replace(settings, write_queue=1))
     http = await api_login(running.url, "anne")

@@ -132,12 +132,23 @@ class SqliteWriter:
         self.max_batch_seconds = max_batch_seconds
         self.stats = WriterStats()
         self._batch: _Batch | None = None
+        self._flushing: set[asyncio.Future[None]] = set()  # strong references to the tasks
 
     @asynccontextmanager
     async def session(self, bounded: bool = True) -> AsyncIterator[AsyncSession]:
         if _holding.get():
             raise RuntimeError("a unit of work cannot open another one (single SQLite writer)")
-        await self.turn.acquire(bounded)
+        try:
+            await self.turn.acquire(bounded)
+        except BaseException:
+            # a unit that gave up (cancelled) just as the turn reached it may have been the
+            # one a finished unit kept the transaction open for: if nobody holds the turn now,
+            # commit that transaction rather than leave its units waiting for a COMMIT
+            if self._batch is not None and self.turn.holders == 0:
+                task = asyncio.ensure_future(self._commit_left_open())
+                self._flushing.add(task)
+                task.add_done_callback(self._flushing.discard)
+            raise
         token = _holding.set(True)
         batch: _Batch | None = None
         try:
@@ -167,6 +178,15 @@ class SqliteWriter:
             _holding.reset(token)
             await asyncio.shield(self._end_turn(batch))
         await asyncio.shield(batch.committed)  # acknowledged only once committed
+
+    async def _commit_left_open(self) -> None:
+        await self.turn.acquire(False)
+        batch, self._batch = self._batch, None
+        try:
+            if batch is not None:
+                await self._finish(batch)
+        finally:
+            self.turn.release()
 
     async def _open_batch(self) -> _Batch:
         if self._batch is None:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
 
+from socketio.exceptions import ConnectionRefusedError as Refused
 from sqlalchemy import delete, select
 
 from twinspace.accounts.auth import get_session_user
@@ -45,6 +46,14 @@ def register_handlers(rt: Runtime) -> None:
 
     @sio.event
     async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        try:
+            await _connect(sid, environ)
+        except Exception:
+            # an answer, never silence: the client would otherwise wait for its timeout
+            log.exception("a socket could not connect")
+            raise Refused({"error": "internal"}) from None
+
+    async def _connect(sid: str, environ: dict[str, Any]) -> None:
         jar = _cookies(environ)
         lang = jar[LANG_COOKIE].value if LANG_COOKIE in jar else None
         state: dict[str, Any] = {
