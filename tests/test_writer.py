@@ -117,6 +117,9 @@ async def test_a_unit_that_gives_up_just_as_its_turn_comes_does_not_strand_the_b
     cancelled (its client went away) just as the turn reaches it. The first unit must still
     be committed and released, not wait for the next write that may never come."""
     db = Database(database_url)
+    if db.writer is None:
+        await db.dispose()
+        pytest.skip("PostgreSQL has no single writer: each unit commits its own transaction")
     gate = write_gate(db)
     release = asyncio.Event()
 

@@ -18,7 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from twinspace.access_epoch import read_epoch
 from twinspace.accounts.models import User
 from twinspace.db import Database, utcnow
-from twinspace.errors import DomainError
+from twinspace.errors import Busy, DomainError
 from twinspace.events import Event, next_seq
 from twinspace.permissions import (
     PUPIL_ROLES,
@@ -35,6 +35,7 @@ from twinspace.rooms.chat.models import ChatMessage, ChatRoom
 from twinspace.rooms.chat.presence import is_supervised
 from twinspace.settings import Settings
 from twinspace.spaces.names import chat_room_name
+from twinspace.writer import BUSY_MESSAGE
 
 MESSAGES = ChatMessage.__table__
 EVENTS = Event.__table__
@@ -120,10 +121,15 @@ async def lean_send(
                 }
             )
     except _AlreadyStored:
-        return await _earlier_ack(db, user.id, client_id)
+        await _settled(db)
+        earlier = await earlier_ack_or_none(db, user.id, client_id)  # type: ignore[arg-type]
+        if earlier is None:  # the first attempt's transaction failed: nothing is stored
+            raise Busy(BUSY_MESSAGE, retry_after=1) from None
+        return earlier
     except DomainError:
         if client_id is not None and may_enter:  # resent after a lost ack, refused now:
-            earlier = await _earlier_ack_or_none(db, user.id, client_id)  # was it stored?
+            await _settled(db)
+            earlier = await earlier_ack_or_none(db, user.id, client_id)  # was it stored?
             if earlier is not None:
                 return earlier
         raise
@@ -163,7 +169,7 @@ async def _insert_message(session, room_id, author_id, text, seq, now, client_id
     return result.scalar()
 
 
-async def _earlier_ack_or_none(
+async def earlier_ack_or_none(
     db: Database, author_id: int, client_id: str
 ) -> dict[str, Any] | None:
     async with db.read() as session:
@@ -175,8 +181,9 @@ async def _earlier_ack_or_none(
     return sent_ack(earlier) if earlier is not None else None
 
 
-async def _earlier_ack(db: Database, author_id: int, client_id: str | None) -> dict[str, Any]:
-    assert client_id is not None  # only a client_id can collide
-    ack = await _earlier_ack_or_none(db, author_id, client_id)
-    assert ack is not None
-    return ack
+async def _settled(db: Database) -> None:
+    """Wait until the writes before this point are committed: on SQLite the first attempt
+    of a resend may sit in the single writer's open transaction, seen by the resend (same
+    connection) but not yet by a reader, nor safe to acknowledge."""
+    async with db.unit_of_work():
+        pass
