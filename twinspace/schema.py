@@ -12,18 +12,18 @@ One declaration does three things: ``json_body(request)`` checks the body agains
 OpenAPI document (``twinspace/api/openapi.py``) describes the route with these schemas, and a
 test checks that every ``/api/v1/`` route has one. The schemas are pydantic v2 models: their
 JSON Schema (2020-12) is what OpenAPI 3.1 uses. This module sits at the bottom of the
-layers: it imports nothing of ours but ``errors`` and ``i18n``.
+layers: it imports nothing of ours but ``errors``, ``i18n`` and ``payloads``.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from twinspace import payloads
 from twinspace.errors import Invalid
 from twinspace.i18n import N_
 
@@ -107,31 +107,7 @@ def operation_of(endpoint: object, method: str | None = None) -> Operation | Non
     return declared.get(method.upper() if method else None) or declared.get(None)
 
 
-INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # what every integer column (SQLite, PostgreSQL) holds
-
-
-def _bad_number(value: Any) -> bool:
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, int):
-        return not INT_MIN <= value <= INT_MAX
-    return isinstance(value, float) and not math.isfinite(value)
-
-
-def check_numbers(body: Any, where: str = "body") -> None:
-    """Refuse (400) a number no column can hold, anywhere in a JSON value: an id of 30 digits
-    must answer "invalid", not overflow the database driver (a 500). Socket payloads need
-    the same check."""
-    if isinstance(body, dict):
-        for key, value in body.items():
-            check_numbers(value, str(key) if where == "body" else where)
-    elif isinstance(body, list):
-        for value in body:
-            check_numbers(value, where)
-    elif _bad_number(body):
-        raise Invalid(
-            N_("A number is out of range."), field=where, fields={where: N_("This is too large.")}
-        )
+INT_MAX = payloads.INT_MAX  # the largest id any integer column holds
 
 
 # what a reader is told about a field of the wrong kind, by pydantic's error type
@@ -162,10 +138,17 @@ def check_body(endpoint: object, method: str | None, body: dict[str, Any]) -> No
     endpoint's declared body. A missing field is left to the view, which says what is
     required in its own words (the document still marks it required)."""
     operation = operation_of(endpoint, method)
-    if operation is None or operation.body is None:
-        return
+    if operation is not None and operation.body is not None:
+        check_against(
+            operation.body, body, N_("The request body does not match the API's description.")
+        )
+
+
+def check_against(model: type[BaseModel], body: dict[str, Any], message: str) -> None:
+    """Raise Invalid naming each field of ``body`` whose value ``model`` does not accept
+    (missing fields are left to the caller). Used for HTTP bodies and socket payloads."""
     try:
-        operation.body.model_validate(body)
+        model.model_validate(body)
     except ValidationError as exc:
         wrong = [e for e in exc.errors(include_url=False) if e.get("type") != "missing"]
         if not wrong:
@@ -173,8 +156,4 @@ def check_body(endpoint: object, method: str | None, body: dict[str, Any]) -> No
         fields: dict[str, str] = {}
         for error in wrong:  # the first problem of each field (a union lists several)
             fields.setdefault(_field(error), PROBLEMS.get(error["type"], OTHER_PROBLEM))
-        raise Invalid(
-            N_("The request body does not match the API's description."),
-            field=next(iter(fields)),
-            fields=fields,
-        ) from None
+        raise Invalid(message, field=next(iter(fields)), fields=fields) from None

@@ -20,13 +20,17 @@ from sqlalchemy import delete, select
 from twinspace.accounts.auth import get_session_user
 from twinspace.accounts.cookies import LANG_COOKIE, SESSION_COOKIE
 from twinspace.accounts.models import AuthSession, User
-from twinspace.errors import DomainError, Invalid, RateLimited, Unauthorized
+from twinspace.errors import DomainError, Invalid, NotFound, RateLimited, Unauthorized
 from twinspace.events import CATCHUP_LIMIT, get_events_after, get_last_seq
 from twinspace.i18n import N_, gettext_for, negotiate
+from twinspace.payloads import check_payload
 from twinspace.realtime.dispatch import Handler, access_room_name, features
 from twinspace.realtime.limits import TokenBuckets
 from twinspace.realtime.models import LiveSocket
+from twinspace.realtime.protocol import declared_payload
+from twinspace.realtime.server import MALFORMED
 from twinspace.runtime import Runtime
+from twinspace.schema import check_against
 from twinspace.spaces.anonymity import public_events
 from twinspace.spaces.names import parse_room
 
@@ -38,6 +42,9 @@ def _cookies(environ: dict[str, Any]) -> SimpleCookie:
     with contextlib.suppress(CookieError):
         jar.load(environ.get("HTTP_COOKIE", ""))
     return jar
+
+
+WRONG_PAYLOAD = N_("The payload does not match the protocol's description.")
 
 
 def register_handlers(rt: Runtime) -> None:
@@ -102,6 +109,7 @@ def register_handlers(rt: Runtime) -> None:
 
     def on(name: str, limit: TokenBuckets | None = None) -> Callable[[Handler], Handler]:
         budget = limit or buckets
+        declared = declared_payload(name)  # the protocol's model of this event's payload
 
         def register(fn: Handler) -> Handler:
             async def wrapped(sid: str, data: Any = None) -> dict[str, Any]:
@@ -111,6 +119,9 @@ def register_handlers(rt: Runtime) -> None:
                         raise RateLimited(N_("Slow down: too many messages."))
                     if not isinstance(data, dict):
                         raise Invalid(N_("The payload must be an object."))
+                    check_payload(data)  # no 30-digit id, NUL or lone surrogate goes further
+                    if declared is not None:  # and each declared field has its declared type
+                        check_against(declared, data, WRONG_PAYLOAD)
                     return await fn(sid, state, await current_user(sid, state), data)
                 except DomainError as err:
                     ack = err.ack()
@@ -130,6 +141,21 @@ def register_handlers(rt: Runtime) -> None:
             return fn
 
         return register
+
+    async def unknown_event(event: str, sid: str, *_: Any) -> dict[str, Any]:
+        """Any event no handler knows (or a packet that was not JSON) gets an answer."""
+        state = await sio.get_session(sid)
+        if not buckets.allow(str(state.get("user_id") or sid)):
+            error: DomainError = RateLimited(N_("Slow down: too many messages."))
+        elif event == MALFORMED:
+            error = Invalid(N_("The payload must be JSON, nested at most 32 levels deep."))
+        else:
+            error = NotFound(N_("There is no such event."))
+        ack = error.ack()
+        ack["message"] = gettext_for(state.get("locale", "en"))(error.message)
+        return ack
+
+    sio.on("*", unknown_event)
 
     @on("join")
     async def join(

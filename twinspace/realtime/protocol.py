@@ -73,6 +73,13 @@ def client_event(name: str, summary: str, payload: Any, ack: Any, *errors: str) 
     CLIENT_EVENTS[name] = SocketMessage(name, summary, payload, ack, COMMON_ERRORS + errors)
 
 
+def declared_payload(name: str) -> type[BaseModel] | None:
+    """The model a client event's payload is checked against, if it has one."""
+    event = CLIENT_EVENTS.get(name)
+    payload = event.payload if event is not None else None
+    return payload if isinstance(payload, type) and issubclass(payload, BaseModel) else None
+
+
 def server_event(name: str, summary: str, payload: Any) -> None:
     SERVER_EVENTS[name] = SocketMessage(name, summary, payload, sent_by="server")
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from twinspace.errors import Invalid
 from twinspace.i18n import N_
+from twinspace.payloads import INT_MAX
 from twinspace.permissions import Room
 
 ROOM_NAME_MAX = 200
@@ -31,6 +32,8 @@ def parse_room(name: object) -> RoomRef:
     if match is None:
         raise Invalid(N_("Unknown room name."))
     space_id = int(match["space"])
+    if space_id > INT_MAX or int(match["page"] or 0) > INT_MAX:  # no row can have that id
+        raise Invalid(N_("Unknown room name."))
     if match["fixed"]:
         return RoomRef(name, space_id, match["fixed"])
     if match["page"]:

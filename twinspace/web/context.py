@@ -3,7 +3,6 @@ and template rendering with the reader's language."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -19,8 +18,10 @@ from twinspace.errors import Forbidden, Invalid, Unauthorized
 from twinspace.i18n import N_, gettext_for, translations
 from twinspace.i18n.formatting import current_reader, set_reader
 from twinspace.notifications.service import unread_count
+from twinspace.payloads import TooDeep, check_payload
+from twinspace.payloads import loads as json_loads
 from twinspace.runtime import Runtime
-from twinspace.schema import check_body, check_numbers
+from twinspace.schema import check_body
 from twinspace.web.csrf import mask_token, token_matches
 
 JSON_BODY_MAX = 256 * 1024  # a blog post of 100,000 characters fits
@@ -111,12 +112,14 @@ async def json_body(request: Request) -> dict[str, Any]:
     if len(raw) > JSON_BODY_MAX:
         raise Invalid(N_("The request body is too large."))
     try:
-        body = json.loads(raw or b"null")
+        body = json_loads(raw or b"null")
+    except TooDeep:
+        raise Invalid(N_("The data is nested too deeply.")) from None
     except (ValueError, UnicodeDecodeError):
         raise Invalid(N_("The request body must be JSON.")) from None
     if not isinstance(body, dict):
         raise Invalid(N_("The request body must be a JSON object."))
-    check_numbers(body)  # no 30-digit id reaches the database
+    check_payload(body)  # no 30-digit id, NUL or lone surrogate reaches the database
     check_body(request.scope.get("endpoint"), request.method, body)  # the route's declared schema
     return body
 
