@@ -1,5 +1,5 @@
 // Chat message list items: one shape for messages from the page, live events, catch-up and
-// history; kept in order by their event id (data-id), pending (held) lines always last.
+// history; kept in order by their event id (data-id); pending (held) and outbox lines last.
 import { timeElement } from "./when.js";
 
 const TEACHER_ROLES = new Set(["teacher_admin", "teacher_member"]);
@@ -121,7 +121,7 @@ export function findByMessageId(list, messageId) {
   return list.querySelector(`.message[data-message-id="${Number(messageId)}"]:not(.message--pending)`);
 }
 
-// Insert a message at its place by id; pending (held) lines stay at the end.
+// Insert a message at its place by id; pending (held) and outbox lines stay at the end.
 export function insertInOrder(list, li) {
   const id = Number(li.dataset.id);
   const placed = list.querySelectorAll(".message[data-id]");
@@ -131,7 +131,7 @@ export function insertInOrder(list, li) {
       return;
     }
   }
-  const first = placed[0] || list.querySelector(".message--pending");
+  const first = placed[0] || list.querySelector(".message--pending, .message--outbox");
   if (first) first.before(li);
   else list.append(li); // after the "load older" item, which always stays first
 }

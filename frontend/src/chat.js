@@ -1,5 +1,6 @@
 // Live chat: join, send with ack, receive events in id order, catch up after a cut; message
 // actions, presence, typing, held messages and older history on top of the server-rendered page.
+// Offline, what is sent waits in the outbox (chat-outbox.js): the page never posts the form.
 import { call, onConnect, openSocket } from "./socket.js";
 import { connectionBar } from "./connection.js";
 import { clockTime, fmt, plural, readStrings } from "./i18n.js";
@@ -7,6 +8,7 @@ import * as R from "./chat-render.js";
 import { messageActions } from "./chat-actions.js";
 import { presenceStrip, typingLine, typingSender } from "./presence.js";
 import { roomControls, supervisorsLine } from "./chat-controls.js";
+import { chatOutbox } from "./chat-outbox.js";
 
 const HISTORY_PAGE = 50;
 const DESCRIBE_PAGE = 100;
@@ -51,11 +53,13 @@ export function startChat(section) {
 
   // --- what the page says to the reader ------------------------------------------------------
   let statusTimer = null;
-  function say(text, isError = false) {
+  // kind: true (or "error") for a refusal, "warn" for a state to wait out (offline)
+  function say(text, kind = false) {
     if (!statusLine) return;
     clearTimeout(statusTimer);
     statusLine.textContent = text;
-    statusLine.classList.toggle("chat__status--error", isError);
+    statusLine.classList.toggle("chat__status--error", kind === true || kind === "error");
+    statusLine.classList.toggle("chat__status--warn", kind === "warn");
     statusTimer = setTimeout(() => { statusLine.textContent = ""; }, STATUS_FOR);
   }
 
@@ -168,8 +172,11 @@ export function startChat(section) {
   }
 
   // A message held by the word filter: only its author sees it, until a teacher approves it.
-  function addPending(messageId, text) {
-    if (R.findByMessageId(list, messageId)) return;
+  function addPending(messageId, text, instead = null) {
+    if (R.findByMessageId(list, messageId)) {
+      if (instead) instead.remove();
+      return;
+    }
     const li = document.createElement("li");
     li.className = "message message--mine message--pending message--new";
     li.dataset.messageId = String(messageId);
@@ -185,7 +192,8 @@ export function startChat(section) {
     li.append(name, body, note);
     const empty = document.getElementById("no-messages");
     if (empty) empty.remove();
-    list.append(li);
+    if (instead) instead.replaceWith(li);
+    else list.append(li);
     scrollDown();
     say(t.pendingSaid);
   }
@@ -208,8 +216,11 @@ export function startChat(section) {
     if (msg.status !== "visible" && !moderator) return false;
     const empty = document.getElementById("no-messages");
     if (empty) empty.remove();
-    const pending = list.querySelector(`.message--pending[data-message-id="${Number(msg.messageId)}"]`);
     const mine = msg.author.username === me;
+    if (mine && live) outbox.seen(msg);
+    // the same message's held copy, or its copy from the outbox sent before the event came
+    const pending = list.querySelector(`.message--pending[data-message-id="${Number(msg.messageId)}"]`)
+      || list.querySelector(`.message--outbox[data-sent-id="${Number(msg.id)}"]`);
     const stick = nearBottom();
     const li = R.messageNode(msg, me, t);
     R.keepPlace(list, () => {
@@ -218,7 +229,8 @@ export function startChat(section) {
     }, pending);
     actions.attach(li);
     typingNow.stopped(msg.author.id);
-    const last = !li.nextElementSibling || li.nextElementSibling.classList.contains("message--pending");
+    const next = li.nextElementSibling;
+    const last = !next || next.classList.contains("message--pending") || next.classList.contains("message--outbox");
     if (stick || (mine && live)) scrollDown();
     else if (last) { unseen += 1; showPill(); }
     if (live && !mine) announce(msg);
@@ -359,6 +371,39 @@ export function startChat(section) {
   }
   if (older) older.addEventListener("click", loadOlder);
 
+  // --- the outbox: messages sent while offline wait here, then go out in order ----------------
+  const outbox = form && textarea ? chatOutbox({
+    list, t, say,
+    storageKey: `twinspace.chat.outbox:${meId}:${room}`,
+    meName,
+    online: () => socket.connected,
+    send: (entry) => call(socket, "chat:send", { room, text: entry.text, client_id: entry.id }),
+    reason: composerError,
+    place(li) {
+      const empty = document.getElementById("no-messages");
+      if (empty) empty.remove();
+      list.append(li);
+      scrollDown();
+    },
+    // Sent: the message shows once, where the outbox copy was or where its event put it.
+    delivered(entry, ack) {
+      const li = entry.node;
+      if (ack.held) { addPending(ack.message_id, entry.text, li); return; }
+      if (R.findById(list, ack.id) || ack.id <= lastId) { li.remove(); return; }
+      li.hidden = false;
+      li.dataset.sentId = String(ack.id); // its chat.message event replaces it (addMessage)
+      li.classList.add("message--sent");
+      li.querySelector(".message__outbox").hidden = true;
+      if (ack.id > lastId + 1) catchUp();
+    },
+    edit(text) {
+      const before = textarea.value.trim();
+      textarea.value = before ? `${before}\n${text}` : text;
+      textarea.focus();
+    },
+    focusComposer: () => (textarea.disabled ? list : textarea).focus(),
+  }) : { size: 0, seen() {}, resume() {} };
+
   // --- the connection --------------------------------------------------------------------------
   onConnect(socket, async () => {
     const ack = await call(socket, "join", { room });
@@ -371,6 +416,7 @@ export function startChat(section) {
     if (wasConnected) bar.back(missed);
     wasConnected = true;
     section.dataset.live = "true";
+    outbox.resume();
   });
   socket.on("disconnect", () => {
     section.dataset.live = "false";
@@ -446,21 +492,37 @@ export function startChat(section) {
     textarea.addEventListener("keydown", (e) => {
       if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); form.requestSubmit(); }
     });
+    // Without JavaScript the form posts; with it, the page never leaves: a message sent while
+    // the connection is down (or while others wait) goes into the outbox, in order.
     form.addEventListener("submit", async (e) => {
-      if (!socket.connected) return; // no live connection: the form posts normally
       e.preventDefault();
       const text = textarea.value.trim();
       if (!text || sending) return;
       errorBox.textContent = "";
-      sending = true;
-      updateComposer();
       // the same text sent again after a failed attempt keeps its id: stored at most once
       if (!pendingSend || pendingSend.text !== text) pendingSend = { text, id: newClientId() };
+      if (!socket.connected || outbox.size) {
+        outbox.add(text, pendingSend.id);
+        pendingSend = null;
+        textarea.value = "";
+        typing.sent();
+        return;
+      }
+      sending = true;
+      updateComposer();
       const ack = await call(socket, "chat:send", { room, text, client_id: pendingSend.id });
+      const sent = pendingSend;
       if (ack.ok) pendingSend = null;
       sending = false;
       updateComposer();
       textarea.focus();
+      if (!ack.ok && ack.error === "timeout" && !socket.connected) {
+        // the connection went during the send: sent again (same id) once it is back
+        outbox.add(text, sent.id);
+        pendingSend = null;
+        if (textarea.value.trim() === text) textarea.value = "";
+        return;
+      }
       if (!ack.ok) { errorBox.textContent = composerError(ack); return; }
       textarea.value = "";
       typing.sent();

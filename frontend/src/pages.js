@@ -1,7 +1,8 @@
 // Pages with applications, live: the page's room and the room's page list are joined over the
 // socket (ids kept per room, catch-up after a cut); every change is fetched as server-rendered
 // HTML and swapped in gently (page-widgets.js). Tool forms, moves and confirmations go through
-// the JSON API without reloading; without JavaScript every form still posts normally.
+// the JSON API without reloading; without JavaScript every form still posts normally. With it,
+// no form is posted the ordinary way while the connection is down: what was typed stays.
 import { call, onConnect, openSocket } from "./socket.js";
 import { connectionBar } from "./connection.js";
 import { fmt, plural, readStrings } from "./i18n.js";
@@ -427,11 +428,11 @@ export function startPages(root) {
     for (const b of buttons) b.disabled = false;
     form.removeAttribute("aria-busy");
     if (!ack.ok && ack.error === "network") {
-      nativeSubmit(form); // no answer at all: let the browser try the ordinary way
-      return { ok: true, focus: null };
+      // no answer at all (offline, or the server is away): never leave the page, keep the text
+      lostForms.add(form);
     }
     if (!ack.ok) {
-      const message = ack.message || t.notSent;
+      const message = ack.error === "network" ? t.offlineKept : ack.message || t.notSent;
       if (article) show(widgetStatus(article.id), "");
       if (!inDialog) {
         if (form.classList.contains("inline")) say(article ? widgetStatus(article.id) : widgetsStatus(), fmt(t.failed, { message }), true);
@@ -447,12 +448,32 @@ export function startPages(root) {
     return { ok: true, focus };
   }
 
+  // Forms that could not be sent for want of a connection: told when it is back.
+  const lostForms = new Set();
+  function connectionBack() {
+    for (const form of lostForms) {
+      const box = form.querySelector(":scope > .form__error");
+      if (form.isConnected && box && box.textContent === t.offlineKept) showFormError(form, t.offlineBack);
+    }
+    lostForms.clear();
+  }
+  window.addEventListener("online", () => { if (!isOffline()) connectionBack(); });
+  // Offline: the browser says so, or the live connection we had is gone (a Wi-Fi blip).
+  const isOffline = () => !navigator.onLine || (wasConnected && !socket.connected);
+
   const mayWrite = Boolean(document.body.dataset.csrf);
   root.addEventListener("submit", async (event) => {
     const form = event.target;
     if (!(form instanceof HTMLFormElement) || event.defaultPrevented) return;
     let spec = mayWrite && !gone ? describeForm(form) : null;
     if (spec && !board && spec.kind !== "page-move") spec = null;
+    if (!spec && isOffline()) {
+      // an ordinary form (an upload…) would leave for an error page: keep it, say why
+      event.preventDefault();
+      showFormError(form, t.offlineKept);
+      lostForms.add(form);
+      return;
+    }
     if (!spec && !form.dataset.confirm) return; // an ordinary form: the browser posts it
     event.preventDefault();
     const submitter = event.submitter || null;
@@ -655,6 +676,7 @@ export function startPages(root) {
     if (wasConnected) bar.back(missed);
     wasConnected = true;
     root.dataset.live = "true";
+    connectionBack();
   });
   socket.on("disconnect", () => {
     root.dataset.live = "false";

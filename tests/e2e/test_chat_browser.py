@@ -1,5 +1,6 @@
 """The chat page in a real browser: live messages between two people, reconnecting after
-the server restarts, posting without JavaScript, and message times in the reader's zone."""
+the server restarts, posting without JavaScript, message times in the reader's zone, and
+the outbox that keeps what is sent while offline."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy import select
 
 from tests.conftest import RunningServer, start_server, stop_server
 from tests.e2e.conftest import CHAT_PATH, PHONE, log_in, new_page, unsupervised, wait_live
+from tests.e2e.test_interface_browser import Axe
 from tests.support import api_login
 from twinspace.accounts.models import User
 from twinspace.db import Database
@@ -199,3 +201,153 @@ async def test_times_are_shown_in_the_readers_time_zone(
     for line in (text, "Bienvenue ! Welcome to our TwinSpace chat."):
         shown, expected = await shown_and_expected(line)
         assert expected in shown, f"{line!r} shows {shown}, expected {expected} in Paris"
+
+
+def outbox(page: Page):
+    return page.locator("#messages .message--outbox")
+
+
+async def block_socket(page: Page) -> dict[str, bool]:
+    """Keep ``page``'s Socket.IO connection from (re)connecting while ``blocked["on"]``
+    (both transports), the rest of the network working; then let it through unchanged."""
+    blocked = {"on": True}
+
+    async def websocket(ws) -> None:
+        if blocked["on"]:
+            await ws.close()
+        else:
+            ws.connect_to_server()
+
+    async def polling(route) -> None:
+        if blocked["on"]:
+            await route.abort()
+        else:
+            await route.fallback()
+
+    await page.route_web_socket(re.compile(r"/socket\.io/"), websocket)
+    await page.route(re.compile(r"/socket\.io/"), polling)
+    return blocked
+
+
+async def test_messages_sent_offline_wait_in_the_outbox_and_arrive_once(
+    server: RunningServer, browser: Browser, artifacts: Path
+) -> None:
+    """Offline, Enter never leaves the page: the messages wait, marked, in the list and in
+    sessionStorage (a reload keeps them); back online they go out in order, each once."""
+    anne = await new_page(browser)
+    lea = await new_page(browser)
+    await log_in(anne, server.url, "anne")  # a teacher in the room: the pupil may write
+    await log_in(lea, server.url, "lea")
+    await wait_live(anne)
+    await wait_live(lea)
+    before = await message_ids(lea)
+
+    await lea.context.set_offline(True)
+    await expect(lea.locator(".chat__main")).to_have_attribute("data-live", "false")
+    await expect(lea.locator("#connection")).to_have_text("Reconnecting…")
+    texts = ["Written on the bus, first", "Written on the bus, second"]
+    for text in texts:
+        await lea.locator("#chat-text").fill(text)
+        await lea.locator("#chat-text").press("Enter")
+    await expect(outbox(lea)).to_have_count(2)
+    assert lea.url == f"{server.url}{CHAT_PATH}"  # the form was not posted
+    await expect(outbox(lea).locator(".message__text")).to_have_text(texts)
+    await expect(outbox(lea).locator(".message__outbox")).to_have_text(["Waiting to send…"] * 2)
+    await expect(outbox(lea).locator(".message__retry")).to_have_count(2)
+    await expect(outbox(lea).locator(".message__retry").first).to_be_hidden()
+    await expect(lea.locator("#chat-status")).to_have_text(
+        "You are offline: your message will be sent when the connection is back."
+    )
+    await expect(lea.locator("#chat-text")).to_have_value("")
+    await expect(lea.locator("#chat-text")).to_be_enabled()
+    await lea.screenshot(path=artifacts / "chat-outbox.png", animations="disabled")
+
+    # The network is back but the socket still cannot connect: a reload keeps the outbox.
+    blocked = await block_socket(lea)
+    await lea.context.set_offline(False)
+    await lea.reload()
+    await expect(outbox(lea).locator(".message__text")).to_have_text(texts)
+    await expect(outbox(lea).locator(".message__outbox")).to_have_text(["Waiting to send…"] * 2)
+    await expect(lea.locator(".chat__main")).not_to_have_attribute("data-live", "true")
+    for text in texts:
+        await expect(message_with(anne, text)).to_have_count(0)
+
+    blocked["on"] = False  # socket.io's backoff tries again within a few seconds
+    await wait_live(lea, timeout=30_000)
+    await expect(outbox(lea)).to_have_count(0)
+    for page in (lea, anne):
+        for text in texts:
+            await expect(message_with(page, text)).to_have_count(1)
+        assert (await message_ids(page))[-2:] == [before[-1] + 1, before[-1] + 2]
+        await expect(messages(page).locator(".message__text").last).to_have_text(texts[1])
+    await expect(lea.locator("#chat-status")).to_have_text("2 waiting messages sent.")
+    await expect(message_with(lea, texts[0])).to_contain_class("message--mine")
+    assert await lea.evaluate("Object.keys(sessionStorage).length") == 0
+
+    anne_api = await api_login(server.url, "anne")
+    try:
+        history = await anne_api.get(f"/api/v1{CHAT_PATH}/messages")
+        assert history.status_code == 200, history.text
+        sent = [m["text"] for m in history.json()["messages"] if m["text"] in texts]
+        assert sent == texts
+    finally:
+        await anne_api.aclose()
+    await lea.reload()
+    await wait_live(lea)
+    for text in texts:
+        await expect(message_with(lea, text)).to_have_count(1)
+    await expect(outbox(lea)).to_have_count(0)
+
+
+async def test_a_refused_outbox_message_can_be_discarded_or_tried_again(
+    server: RunningServer, browser: Browser, artifacts: Path
+) -> None:
+    """A refusal (here: the room was locked meanwhile) shows on the waiting message with
+    keyboard-reachable Try again / Discard; the next message waits behind it, in order."""
+    anne = await new_page(browser)
+    lea = await new_page(browser, bypass_csp=True)  # axe-core is injected as a script
+    await log_in(anne, server.url, "anne")
+    await log_in(lea, server.url, "lea")
+    await wait_live(anne)
+    await wait_live(lea)
+
+    await lea.context.set_offline(True)
+    await expect(lea.locator(".chat__main")).to_have_attribute("data-live", "false")
+    texts = ["Not wanted after all", "Still wanted"]
+    for text in texts:
+        await lea.locator("#chat-text").fill(text)
+        await lea.locator("#chat-text").press("Enter")
+    await expect(outbox(lea)).to_have_count(2)
+
+    await anne.locator("#lock-button").click()
+    await expect(anne.locator("#lock-button")).to_have_text("Unlock the room")
+    await lea.context.set_offline(False)
+    await wait_live(lea, timeout=30_000)
+    first, second = outbox(lea).nth(0), outbox(lea).nth(1)
+    locked = "Not sent: This room is locked: you can read it but not write in it."
+    await expect(first.locator(".message__outbox")).to_have_text(locked)
+    await expect(first).to_contain_class("message--failed")
+    await expect(second.locator(".message__outbox")).to_have_text("Waiting to send…")
+    await expect(lea.locator("#chat-status")).to_have_text(locked)
+    await lea.screenshot(path=artifacts / "chat-outbox-refused.png", animations="disabled")
+    axe = Axe()
+    await axe.check(lea, "chat outbox with a refused message")
+    axe.assert_clean()
+
+    # Discard, from the keyboard: the second message is tried next (and refused too).
+    await first.get_by_role("button", name="Discard").focus()
+    await lea.keyboard.press("Enter")
+    await expect(outbox(lea)).to_have_count(1)
+    await expect(outbox(lea).locator(".message__text")).to_have_text(texts[1])
+    await expect(outbox(lea).locator(".message__outbox")).to_have_text(locked)
+
+    await anne.locator("#lock-button").click()
+    await expect(anne.locator("#lock-button")).to_have_text("Lock the room")
+    await outbox(lea).get_by_role("button", name="Try again").focus()
+    await lea.keyboard.press("Enter")
+    await expect(outbox(lea)).to_have_count(0)
+    for page in (lea, anne):
+        await expect(message_with(page, texts[1])).to_have_count(1)
+        await expect(message_with(page, texts[0])).to_have_count(0)
+        await message_ids(page)
+    assert lea.url == f"{server.url}{CHAT_PATH}"

@@ -702,6 +702,47 @@ async def test_page_catches_up_after_the_server_restarts(
             await stop_server(server)
 
 
+async def test_a_reply_sent_offline_stays_on_the_page_to_send_again(
+    server: RunningServer, browser: Browser
+) -> None:
+    """Offline, the reply form is never posted the ordinary way (an error page would lose the
+    text): it says so, keeps the text, and says when it can be sent again."""
+    lea = await new_page(browser)
+    await log_in(lea, server.url, "lea", ACTIVITIES)
+    await lea.get_by_role("link", name="River diary").click()
+    await wait_pages_live(lea)
+    await mark_loaded(lea)
+    page_url = lea.url
+    thread = lea.locator(".forum__topic").first
+    await thread.locator(":scope > details > summary").click()
+    replies = thread.locator(".forum__reply .forum__text")
+    await expect(replies).to_have_count(1)
+
+    await lea.context.set_offline(True)
+    await expect(lea.locator(".pages")).to_have_attribute("data-live", "false")
+    text = "Typed on the train, in a tunnel"
+    box = thread.get_by_label("Your reply")
+    await box.fill(text)
+    await thread.get_by_role("button", name="Send the reply").click()
+    error = thread.locator(".forum__reply-form .form__error")
+    await expect(error).to_have_text(
+        "Not sent: you are offline. What you wrote is kept here: "
+        "send it again when the connection is back."
+    )
+    await expect(box).to_have_value(text)
+    assert lea.url == page_url and await still_same_document(lea)
+
+    await lea.context.set_offline(False)
+    # socket.io's own backoff (at most ~5 s between tries) brings the page back.
+    await expect(lea.locator(".pages")).to_have_attribute("data-live", "true", timeout=30_000)
+    await expect(error).to_have_text("The connection is back: you can send it now.")
+    await thread.get_by_role("button", name="Send the reply").click()
+    await expect(replies).to_have_text(["We saw a heron and two ducks.", text])
+    await expect(thread.get_by_label("Your reply")).to_have_value("")
+    await expect(error).to_have_count(0)
+    assert await still_same_document(lea)
+
+
 async def test_pages_work_without_javascript(server: RunningServer, browser: Browser) -> None:
     lea = await new_page(browser, java_script_enabled=False)
     await log_in(lea, server.url, "lea", ACTIVITIES)
