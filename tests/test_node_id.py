@@ -9,10 +9,12 @@ import logging
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from tests.conftest import start_server, stop_server
 from tests.support import LiveClient, api_login
 from twinspace.realtime import nodes
+from twinspace.realtime.models import LiveSocket
 from twinspace.settings import Settings, parse_node_id
 
 
@@ -66,3 +68,24 @@ async def test_a_shared_node_id_is_reported(
             assert "another server process uses node id 'web-2'" in caplog.text
     finally:
         await stop_server(running)
+
+
+async def test_a_restarted_node_forgets_the_sockets_of_its_earlier_run(
+    settings: Settings, redis_url: str
+) -> None:
+    """A crash, then a restart within the sweep's grace: the rows of the earlier run's
+    sockets (shown as present, counted as supervising) go at start-up; other nodes' stay."""
+    shared = dataclasses.replace(settings, redis_url=redis_url)
+    other = await start_server(dataclasses.replace(shared, node_id="b"))
+    async with other.runtime.db.unit_of_work() as uow:
+        uow.session.add_all(
+            [LiveSocket(sid="a.crashed", session_id="x"), LiveSocket(sid="b.alive", session_id="y")]
+        )
+    restarted = await start_server(dataclasses.replace(shared, node_id="a"))
+    try:
+        async with restarted.runtime.db.read() as session:
+            left = set(await session.scalars(select(LiveSocket.sid)))
+        assert "a.crashed" not in left and "b.alive" in left
+    finally:
+        await stop_server(restarted)
+        await stop_server(other)

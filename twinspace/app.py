@@ -214,6 +214,8 @@ def create_app(settings: Settings) -> SecurityHeadersMiddleware:
             await uow.session.execute(stale)
             await uow.session.execute(gone)
             await uow.session.execute(stale_meeting_sockets(settings.redis_url is not None))
+        if settings.redis_url and settings.node_id:  # an earlier run of this stable id left rows
+            await nodes.forget_node(rt, node_id, keep_heartbeat=True)
         purger = asyncio.create_task(_purge_daily(rt))
         app.state.redis_probe = health.redis_probe(settings.redis_url)
         heartbeat = (

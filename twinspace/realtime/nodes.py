@@ -128,10 +128,13 @@ async def run_heartbeat(rt: Runtime, node_id: str) -> None:
         await asyncio.sleep(rt.settings.node_heartbeat_seconds)
 
 
-async def forget_node(rt: Runtime, node_id: str) -> None:
-    """On a clean shutdown: this node's rows go now."""
+async def forget_node(rt: Runtime, node_id: str, *, keep_heartbeat: bool = False) -> None:
+    """On a clean shutdown: this node's rows go now. At start-up with a stable node id
+    (``keep_heartbeat``): the rows an earlier run of this id left (a crash, a restart
+    within the sweep's grace) are of sockets that no longer exist."""
     async with rt.db.unit_of_work() as uow:
         pattern = f"{node_id}.%"
         await _features_forget(rt, uow, pattern)
         await uow.session.execute(delete(LiveSocket).where(LiveSocket.sid.like(pattern)))
-        await uow.session.execute(delete(ServerNode).where(ServerNode.id == node_id))
+        if not keep_heartbeat:
+            await uow.session.execute(delete(ServerNode).where(ServerNode.id == node_id))
