@@ -1,16 +1,17 @@
 """Debian's nginx in front of two `twinspace serve` processes, with the configuration that
 docs/deploy.md gives (deploy/nginx-twinspace.conf, rendered with this test's ports): pages,
-websocket upgrade, long-polling kept on one process by the sticky hash, and live events
-crossing processes through Redis."""
+websocket upgrade, long-polling kept on one process by the sticky hash and by the node id in
+the session id, and live events crossing processes through Redis."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shutil
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from twinspace.settings import PROJECT_ROOT, Settings
 
 CONFIG = PROJECT_ROOT / "deploy" / "nginx-twinspace.conf"
 GENERAL = "space:1:chat:general"
+NODE_IDS = ("a", "b")  # TWINSPACE_NODE_ID of the processes on 8001 and 8002 in the config
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
@@ -62,7 +64,7 @@ def nginx_site(settings: Settings) -> Iterator[Site]:
     assert Path(NGINX).exists(), "nginx is not installed (make system-deps installs it)"
     redis = RedisServer().start()
     env = {**server_env(settings), "TWINSPACE_REDIS_URL": redis.url}
-    servers = [ServerProcess(env) for _ in range(2)]
+    servers = [ServerProcess({**env, "TWINSPACE_NODE_ID": node}) for node in NODE_IDS]
     prefix = settings.var_dir / "nginx"
     prefix.mkdir()
     port = free_port()
@@ -201,3 +203,86 @@ async def test_long_polling_stays_on_one_process(nginx_site: Site) -> None:
         await anne.close()
         await http.aclose()
         await anne_http.aclose()
+
+
+async def handshake_node(url: str, token: str) -> str | None:
+    """The node id of the process that a new Socket.IO connection of this login reaches
+    through nginx (its Engine.IO handshake's sid starts with it); None: no answer."""
+    async with httpx.AsyncClient(cookies={"ts_session": token}, timeout=5) as http:
+        try:
+            opened = await http.get(
+                f"{url}/socket.io/", params={"EIO": "4", "transport": "polling"}
+            )
+        except httpx.HTTPError:
+            return None
+    if opened.status_code != 200 or not opened.text.startswith("0"):
+        return None
+    return json.loads(opened.text[1:])["sid"].split(".", 1)[0]
+
+
+async def _is_node(url: str, token: str, node: str) -> bool:
+    return await handshake_node(url, token) == node
+
+
+async def wait_until(condition: Callable[[], Awaitable[bool]], timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not await condition():
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.05)
+
+
+async def test_long_polling_survives_the_return_of_its_home_process(nginx_site: Site) -> None:
+    """A polling client whose login hashes to process a connects while a is down, so it
+    lands on b. When a is back, the hash sends that login to a again, but the requests of
+    the connection carry b's session id and nginx keeps them on b: no "Session ID unknown",
+    no reconnect, and live events and acks keep flowing."""
+    home = nginx_site.servers[0]  # TWINSPACE_NODE_ID=a
+    https: list[httpx.AsyncClient] = []
+    for _ in range(24):  # each login is a new session: find one that hashes to a
+        https.append(await api_login(nginx_site.url, "lea"))
+        if await handshake_node(nginx_site.url, https[-1].cookies["ts_session"]) == "a":
+            break
+    lea_token = https[-1].cookies["ts_session"]
+    assert await handshake_node(nginx_site.url, lea_token) == "a"
+    home.stop()  # by PID
+    jar = aiohttp.CookieJar(unsafe=True)  # unsafe: cookies for an IP address
+    jar.update_cookies({"ts_session": lea_token}, URL(nginx_site.url))
+    session = aiohttp.ClientSession(cookie_jar=jar)
+    sio = socketio.AsyncClient(reconnection=False, http_session=session)
+    received: asyncio.Queue = asyncio.Queue()
+    disconnects: list[object] = []
+    sio.on("event", received.put_nowait)
+    sio.on("disconnect", lambda *reason: disconnects.append(reason))
+    anne: LiveClient | None = None
+    try:
+        await sio.connect(nginx_site.url, transports=["polling"], wait_timeout=10)
+        engine_sid = sio.eio.sid
+        assert engine_sid.startswith("b.")  # a is down: the hash fell through to b
+        assert (await sio.call("join", {"room": GENERAL}, timeout=10))["ok"]
+
+        home.start()  # same port, same TWINSPACE_NODE_ID
+        # a is back in nginx's rotation: the hash sends this login's new connections to a
+        await wait_until(lambda: _is_node(nginx_site.url, lea_token, "a"))
+
+        https.append(await api_login(nginx_site.url, "anne"))
+        anne = await LiveClient().connect(home.url, https[-1].cookies["ts_session"])
+        for n in range(3):  # sent on a, received on b through Redis, polled through nginx
+            ack = await anne.call("chat:send", {"room": GENERAL, "text": f"after return {n}"})
+            assert ack["ok"], ack
+            while (await asyncio.wait_for(received.get(), 10))["id"] != ack["id"]:
+                pass
+            caught = await sio.call(
+                "catchup", {"room": GENERAL, "after": ack["id"] - 1}, timeout=10
+            )
+            assert caught["ok"] and ack["id"] in [e["id"] for e in caught["events"]]
+        assert sio.connected and disconnects == []
+        assert sio.eio.sid == engine_sid and sio.transport() == "polling"
+        assert (await connected_per_process(nginx_site))[1] >= 1  # still on b
+    finally:
+        if anne is not None:
+            await anne.close()
+        if sio.connected:
+            await sio.disconnect()
+        await session.close()
+        for http in https:
+            await http.aclose()

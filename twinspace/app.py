@@ -197,8 +197,9 @@ def create_app(settings: Settings) -> SecurityHeadersMiddleware:
     if hasattr(sio.manager, "metrics"):
         sio.manager.metrics = app_metrics
     db.on_commit = make_publisher(sio, app_metrics)
-    node_id = nodes.new_node_id()
-    if settings.redis_url:  # several processes share the database
+    node_id = nodes.node_id_for(settings.node_id)
+    # several processes share the database; a stable id also lets nginx route by session id
+    if settings.redis_url or settings.node_id:
         nodes.prefix_socket_ids(sio, node_id)
     register_handlers(rt)
 
@@ -213,6 +214,8 @@ def create_app(settings: Settings) -> SecurityHeadersMiddleware:
             await uow.session.execute(stale)
             await uow.session.execute(gone)
             await uow.session.execute(stale_meeting_sockets(settings.redis_url is not None))
+        if settings.redis_url and settings.node_id:  # an earlier run of this stable id left rows
+            await nodes.forget_node(rt, node_id, keep_heartbeat=True)
         purger = asyncio.create_task(_purge_daily(rt))
         app.state.redis_probe = health.redis_probe(settings.redis_url)
         heartbeat = (

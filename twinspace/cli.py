@@ -151,6 +151,11 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
 
     if args.workers > 1 and not settings.redis_url:
         sys.exit("twinspace serve --workers N needs TWINSPACE_REDIS_URL (processes share Redis)")
+    if args.workers > 1 and settings.node_id:
+        sys.exit(
+            "TWINSPACE_NODE_ID names one process: with --workers N they would all share it "
+            "(run one `twinspace serve` per port, each with its own TWINSPACE_NODE_ID)"
+        )
     prepare_database(settings)
     if args.demo:
         created = asyncio.run(_seed_demo(settings))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,27 @@ def parse_ice_servers(raw: str | None) -> tuple[dict[str, Any], ...]:
         if not urls or not isinstance(urls, str | list):
             raise ValueError('every entry of TWINSPACE_ICE_SERVERS needs "urls"')
     return tuple(servers)
+
+
+NODE_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,15}")
+
+
+def parse_node_id(raw: str | None) -> str | None:
+    """``TWINSPACE_NODE_ID``: this process's stable id, the prefix of its Engine.IO session
+    ids (``<node id>.<random>``), which nginx reads to route polling to this process.
+
+    1 to 16 characters of ``a-z``, ``0-9`` and ``-`` (it is stored in ``server_nodes`` and
+    matched in SQL ``LIKE '<id>.%'``, so no ``.``, ``_`` or ``%``). Unset: a random id.
+    """
+    if raw is None or raw.strip() == "":
+        return None
+    node_id = raw.strip()
+    if not NODE_ID.fullmatch(node_id):
+        raise ValueError(
+            f"TWINSPACE_NODE_ID={raw!r}: use 1 to 16 characters of a-z, 0-9 and '-' "
+            "(not starting with '-'), different for every server process"
+        )
+    return node_id
 
 
 def _load_or_create_secret(var_dir: Path) -> str:
@@ -77,6 +99,7 @@ class Settings:
     password_hash_concurrency: int = 2
     socket_transports: tuple[str, ...] = ("polling", "websocket")  # "websocket": no polling
     node_heartbeat_seconds: float = 10.0  # with Redis: liveness of each server process
+    node_id: str | None = None  # TWINSPACE_NODE_ID: stable, unique per process; None: random
     write_queue: int = 256  # units of work waiting to write; past it: `busy` at once
     label_min_days: int = 60  # how long a project is open before its teachers may apply
     retention_days: int = 1095  # a closed TwinSpace, its pupils and files are purged after this
@@ -113,6 +136,7 @@ class Settings:
         }
         values["ice_servers"] = parse_ice_servers(_env("ICE_SERVERS"))
         values["meeting_url"] = _env("MEETING_URL") or None
+        values["node_id"] = parse_node_id(_env("NODE_ID"))
         transports = tuple(
             t.strip() for t in (_env("SOCKET_TRANSPORTS", "") or "").split(",") if t.strip()
         )
@@ -138,6 +162,10 @@ class Settings:
                 values[conv] = int(raw)
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
+
+    def __post_init__(self) -> None:
+        if self.node_id is not None:
+            parse_node_id(self.node_id)  # overrides are checked like the environment
 
     @property
     def is_sqlite(self) -> bool:

@@ -6,6 +6,11 @@ teacher as supervising) who are gone. So every process (with Redis) prefixes the
 sockets with its node id, writes a heartbeat every ``node_heartbeat_seconds``, and removes the
 rows of any node whose heartbeat is older than ``DEAD_AFTER`` heartbeats, then tells those
 chat rooms who is really there.
+
+The node id is random unless ``TWINSPACE_NODE_ID`` gives a stable one (nginx routes polling
+requests by it, see docs/deploy.md). Two live processes must never share one: each would
+take the other's sockets for its own. A process that finds its heartbeat row written by
+someone else logs an error saying so.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import socketio
 from sqlalchemy import delete, select, update
@@ -29,6 +34,11 @@ DEAD_AFTER = 4  # heartbeats missed
 
 def new_node_id() -> str:
     return secrets.token_hex(4)
+
+
+def node_id_for(configured: str | None) -> str:
+    """The operator's stable ``TWINSPACE_NODE_ID``, or a random id for this run."""
+    return configured or new_node_id()
 
 
 def prefix_socket_ids(sio: socketio.AsyncServer, node_id: str) -> None:
@@ -48,13 +58,38 @@ async def _features_forget(rt: Runtime, uow: UnitOfWork, pattern: str) -> list[A
     return after
 
 
-async def beat(rt: Runtime, node_id: str) -> None:
+async def beat(rt: Runtime, node_id: str, last: datetime | None = None) -> datetime:
+    """Write this node's heartbeat; returns it, for the next beat's ``last``.
+
+    The row should hold ``last``, the beat this process wrote before. A later one means
+    another live process uses the same node id (or, on the first beat, that this id's
+    previous process died a moment ago): say so, loudly."""
+    now = utcnow()
+    fresh = timedelta(seconds=DEAD_AFTER * rt.settings.node_heartbeat_seconds)
     async with rt.db.unit_of_work() as uow:
-        found = await uow.session.execute(
-            update(ServerNode).where(ServerNode.id == node_id).values(heartbeat_at=utcnow())
+        seen = await uow.session.scalar(
+            select(ServerNode.heartbeat_at).where(ServerNode.id == node_id)
         )
-        if found.rowcount == 0:  # type: ignore[attr-defined]
-            uow.session.add(ServerNode(id=node_id))
+        if seen is None:
+            uow.session.add(ServerNode(id=node_id, heartbeat_at=now))
+        else:
+            if last is not None and seen - last > timedelta(milliseconds=1):
+                log.error(
+                    "another server process uses node id %r: give each process its own "
+                    "TWINSPACE_NODE_ID (their sockets and nginx routing are mixed up)",
+                    node_id,
+                )
+            elif last is None and now - seen < fresh:
+                log.warning(
+                    "node id %r had a heartbeat %.0f s ago: fine after a crash; if another "
+                    "process with this TWINSPACE_NODE_ID is running, give each its own",
+                    node_id,
+                    (now - seen).total_seconds(),
+                )
+            await uow.session.execute(
+                update(ServerNode).where(ServerNode.id == node_id).values(heartbeat_at=now)
+            )
+    return now
 
 
 async def sweep_dead_nodes(rt: Runtime, node_id: str) -> list[str]:
@@ -83,19 +118,23 @@ async def sweep_dead_nodes(rt: Runtime, node_id: str) -> list[str]:
 
 async def run_heartbeat(rt: Runtime, node_id: str) -> None:
     """Until cancelled: heartbeat, then sweep. A database outage only delays both."""
+    last: datetime | None = None
     while True:
         try:
-            await beat(rt, node_id)
+            last = await beat(rt, node_id, last)
             await sweep_dead_nodes(rt, node_id)
         except Exception as exc:  # the database may be down for a while: try again later
             log.warning("node heartbeat failed: %s", exc)
         await asyncio.sleep(rt.settings.node_heartbeat_seconds)
 
 
-async def forget_node(rt: Runtime, node_id: str) -> None:
-    """On a clean shutdown: this node's rows go now."""
+async def forget_node(rt: Runtime, node_id: str, *, keep_heartbeat: bool = False) -> None:
+    """On a clean shutdown: this node's rows go now. At start-up with a stable node id
+    (``keep_heartbeat``): the rows an earlier run of this id left (a crash, a restart
+    within the sweep's grace) are of sockets that no longer exist."""
     async with rt.db.unit_of_work() as uow:
         pattern = f"{node_id}.%"
         await _features_forget(rt, uow, pattern)
         await uow.session.execute(delete(LiveSocket).where(LiveSocket.sid.like(pattern)))
-        await uow.session.execute(delete(ServerNode).where(ServerNode.id == node_id))
+        if not keep_heartbeat:
+            await uow.session.execute(delete(ServerNode).where(ServerNode.id == node_id))
