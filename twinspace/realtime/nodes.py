@@ -4,8 +4,13 @@ A process killed with SIGKILL never runs its sockets' disconnect handlers: their
 ``live_sockets`` and ``chat_presence`` rows would stay, showing people as present (and a
 teacher as supervising) who are gone. So every process (with Redis) prefixes the ids of its
 sockets with its node id, writes a heartbeat every ``node_heartbeat_seconds``, and removes the
-rows of any node whose heartbeat is older than ``DEAD_AFTER`` heartbeats, then tells those
-chat rooms who is really there.
+rows of any node whose heartbeat is older than ``DEAD_AFTER`` heartbeats and at least
+``node_grace_seconds`` (a process paused or starved for a few seconds is not dead), then tells
+those chat rooms who is really there.
+
+A node that was swept all the same (paused longer than the grace) finds its own row gone at
+its next beat and puts its sockets back (``realtime/revive.py``): without their rows, logout,
+removal and account disabling would no longer reach them.
 """
 
 from __future__ import annotations
@@ -21,7 +26,9 @@ from sqlalchemy import delete, select, update
 from twinspace.db import UnitOfWork, utcnow
 from twinspace.realtime.dispatch import AfterCommit, features
 from twinspace.realtime.models import LiveSocket, ServerNode
+from twinspace.realtime.revive import revive_sockets
 from twinspace.runtime import Runtime
+from twinspace.settings import Settings
 
 log = logging.getLogger(__name__)
 DEAD_AFTER = 4  # heartbeats missed
@@ -48,20 +55,28 @@ async def _features_forget(rt: Runtime, uow: UnitOfWork, pattern: str) -> list[A
     return after
 
 
-async def beat(rt: Runtime, node_id: str) -> None:
+def silent_for(settings: Settings) -> float:
+    """Seconds without a heartbeat after which a node counts as dead."""
+    return max(DEAD_AFTER * settings.node_heartbeat_seconds, settings.node_grace_seconds)
+
+
+async def beat(rt: Runtime, node_id: str) -> bool:
+    """Write this node's heartbeat; True when its row was missing (first beat, or swept)."""
     async with rt.db.unit_of_work() as uow:
         found = await uow.session.execute(
             update(ServerNode).where(ServerNode.id == node_id).values(heartbeat_at=utcnow())
         )
         if found.rowcount == 0:  # type: ignore[attr-defined]
             uow.session.add(ServerNode(id=node_id))
+            return True
+    return False
 
 
 async def sweep_dead_nodes(rt: Runtime, node_id: str) -> list[str]:
     """Remove the socket rows of nodes whose heartbeat stopped; returns those nodes."""
-    cutoff = utcnow() - timedelta(seconds=DEAD_AFTER * rt.settings.node_heartbeat_seconds)
+    cutoff = utcnow() - timedelta(seconds=silent_for(rt.settings))
     async with rt.db.unit_of_work() as uow:
-        dead = list(
+        silent = list(
             await uow.session.scalars(
                 select(ServerNode.id).where(
                     ServerNode.heartbeat_at < cutoff, ServerNode.id != node_id
@@ -69,11 +84,18 @@ async def sweep_dead_nodes(rt: Runtime, node_id: str) -> list[str]:
             )
         )
         after: list[AfterCommit] = []
-        for node in dead:
+        dead = []
+        for node in silent:
+            # still silent? (it may have beaten since the select: then it stays)
+            gone = await uow.session.execute(
+                delete(ServerNode).where(ServerNode.id == node, ServerNode.heartbeat_at < cutoff)
+            )
+            if gone.rowcount == 0:  # type: ignore[attr-defined]
+                continue
+            dead.append(node)
             pattern = f"{node}.%"
             after += await _features_forget(rt, uow, pattern)  # chat presence rows
             await uow.session.execute(delete(LiveSocket).where(LiveSocket.sid.like(pattern)))
-            await uow.session.execute(delete(ServerNode).where(ServerNode.id == node))
     for tell in after:  # committed: tell the rooms who is really there
         await tell()
     if dead:
@@ -82,10 +104,19 @@ async def sweep_dead_nodes(rt: Runtime, node_id: str) -> list[str]:
 
 
 async def run_heartbeat(rt: Runtime, node_id: str) -> None:
-    """Until cancelled: heartbeat, then sweep. A database outage only delays both."""
+    """Until cancelled: heartbeat, then sweep. A database outage only delays both. A node
+    whose row vanished after its first beat was swept by the others: it puts its sockets'
+    rows back (until that succeeds)."""
+    registered = swept = False
     while True:
         try:
-            await beat(rt, node_id)
+            missing = await beat(rt, node_id)
+            swept = swept or (missing and registered)
+            registered = True
+            if swept:
+                log.warning("this node %s was swept by the others: re-registering", node_id)
+                await revive_sockets(rt)
+                swept = False
             await sweep_dead_nodes(rt, node_id)
         except Exception as exc:  # the database may be down for a while: try again later
             log.warning("node heartbeat failed: %s", exc)
