@@ -103,24 +103,41 @@ async def sweep_dead_nodes(rt: Runtime, node_id: str) -> list[str]:
     return dead
 
 
+async def _revive(rt: Runtime, node_id: str) -> None:
+    """Re-register this node's sockets, trying again while the database refuses."""
+    while True:
+        try:
+            await revive_sockets(rt)
+            return
+        except Exception as exc:
+            log.warning("re-registering the sockets of node %s failed: %s", node_id, exc)
+        await asyncio.sleep(rt.settings.node_heartbeat_seconds)
+
+
 async def run_heartbeat(rt: Runtime, node_id: str) -> None:
     """Until cancelled: heartbeat, then sweep. A database outage only delays both. A node
     whose row vanished after its first beat was swept by the others: it puts its sockets'
-    rows back (until that succeeds)."""
+    rows back, in a task of its own so that it keeps beating meanwhile (swept again while
+    that runs: it runs again once done)."""
     registered = swept = False
-    while True:
-        try:
-            missing = await beat(rt, node_id)
-            swept = swept or (missing and registered)
-            registered = True
-            if swept:
-                log.warning("this node %s was swept by the others: re-registering", node_id)
-                await revive_sockets(rt)
-                swept = False
-            await sweep_dead_nodes(rt, node_id)
-        except Exception as exc:  # the database may be down for a while: try again later
-            log.warning("node heartbeat failed: %s", exc)
-        await asyncio.sleep(rt.settings.node_heartbeat_seconds)
+    reviving: asyncio.Task[None] | None = None
+    try:
+        while True:
+            try:
+                missing = await beat(rt, node_id)
+                swept = swept or (missing and registered)
+                registered = True
+                if swept and (reviving is None or reviving.done()):
+                    log.warning("this node %s was swept by the others: re-registering", node_id)
+                    reviving = asyncio.create_task(_revive(rt, node_id))
+                    swept = False
+                await sweep_dead_nodes(rt, node_id)
+            except Exception as exc:  # the database may be down for a while: try again later
+                log.warning("node heartbeat failed: %s", exc)
+            await asyncio.sleep(rt.settings.node_heartbeat_seconds)
+    finally:
+        if reviving is not None:
+            reviving.cancel()
 
 
 async def forget_node(rt: Runtime, node_id: str) -> None:
