@@ -245,6 +245,7 @@ async def test_presence_of_a_killed_server_is_removed_by_the_others(
         **server_env(settings),
         "TWINSPACE_REDIS_URL": redis_server.url,
         "TWINSPACE_NODE_HEARTBEAT_SECONDS": "0.3",
+        "TWINSPACE_NODE_GRACE_SECONDS": "1",
     }
     doomed, survivor = ServerProcess(env).start(), ServerProcess(env).start()
     anne_http = await api_login(doomed.url, "anne")

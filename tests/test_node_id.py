@@ -56,9 +56,9 @@ async def test_a_shared_node_id_is_reported(
     rt = running.runtime
     try:
         with caplog.at_level(logging.WARNING, logger=nodes.__name__):
-            mine = await nodes.beat(rt, "web-2")
+            mine, _ = await nodes.beat(rt, "web-2")
             assert not caplog.records  # a new id: nothing to say
-            mine = await nodes.beat(rt, "web-2", mine)
+            mine, _ = await nodes.beat(rt, "web-2", mine)
             assert not caplog.records  # our own row as we left it
             await nodes.beat(rt, "web-2")  # another process starts with the same id
             assert "fine after a crash" in caplog.text

@@ -100,6 +100,7 @@ class Settings:
     socket_transports: tuple[str, ...] = ("polling", "websocket")  # "websocket": no polling
     node_heartbeat_seconds: float = 10.0  # with Redis: liveness of each server process
     node_id: str | None = None  # TWINSPACE_NODE_ID: stable, unique per process; None: random
+    node_grace_seconds: float = 30.0  # a node silent this long (and 4 beats) is swept as dead
     write_queue: int = 256  # units of work waiting to write; past it: `busy` at once
     label_min_days: int = 60  # how long a project is open before its teachers may apply
     retention_days: int = 1095  # a closed TwinSpace, its pupils and files are purged after this
@@ -145,6 +146,9 @@ class Settings:
         heartbeat = _env("NODE_HEARTBEAT_SECONDS")
         if heartbeat is not None:
             values["node_heartbeat_seconds"] = float(heartbeat)
+        grace = _env("NODE_GRACE_SECONDS")
+        if grace is not None:
+            values["node_grace_seconds"] = float(grace)
         for name, conv in (
             ("LOGIN_ACCOUNT_LIMIT", "login_account_limit"),
             ("LOGIN_ADDRESS_LIMIT", "login_address_limit"),

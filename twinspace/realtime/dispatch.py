@@ -15,7 +15,10 @@ creating several apps in one process is harmless). Every part is optional:
 - ``space_rooms(session, space_id)`` names the rooms of a TwinSpace beyond the fixed ones
   (chat rooms, pages), so a member removed from it is taken out of all of them;
 - ``sockets_gone(rt, uow, sid_pattern)`` removes a dead server node's rows of the feature in
-  the sweeping transaction and returns what to do once it committed (tell the rooms).
+  the sweeping transaction and returns what to do once it committed (tell the rooms);
+- ``sockets_back(rt, sid, user, rooms)`` when this node was swept as dead while only paused:
+  the socket is still connected and still in ``rooms`` (already re-checked against the
+  policy); the feature puts back the rows ``sockets_gone`` removed (and tells the rooms).
 
 One resolver turns a room name into its target and checks the viewer may act there
 (``set_room_access``); the rooms feature provides it.
@@ -56,6 +59,7 @@ class SocketFeature:
     ) = None
     space_rooms: Callable[[AsyncSession, int], Awaitable[list[str]]] | None = None
     sockets_gone: Callable[[Runtime, UnitOfWork, str], Awaitable[AfterCommit | None]] | None = None
+    sockets_back: Callable[[Runtime, str, User | None, list[str]], Awaitable[None]] | None = None
 
 
 _FEATURES: dict[str, SocketFeature] = {}

@@ -202,6 +202,27 @@ async def _sockets_gone(rt: Runtime, uow: UnitOfWork, sid_pattern: str):  # noqa
     return tell_rooms
 
 
+async def _sockets_back(rt: Runtime, sid: str, user: User | None, rooms: list[str]) -> None:
+    """This node was swept while paused: the socket's presence in its chat rooms comes back
+    (it may read them: checked already), and those rooms hear it."""
+    if user is None:
+        return
+    for name in rooms:
+        try:
+            ref = parse_room(name)
+        except DomainError:
+            continue
+        if ref.kind != "chat" or not ref.key:
+            continue
+        async with rt.db.read() as session:
+            target, viewer = await access_room_name(session, user, ref)
+        if target.chat is None:
+            continue
+        async with rt.db.unit_of_work(bounded=False) as uow:
+            await do_enter(uow.session, sid, target.chat, user, viewer.role)
+        presence_deltas(rt.sio, rt.db).touched(target.chat.id, name, user.id)
+
+
 def register() -> None:
     register_feature(
         SocketFeature(
@@ -212,5 +233,6 @@ def register() -> None:
             catchup=_catchup,
             space_rooms=_space_rooms,
             sockets_gone=_sockets_gone,
+            sockets_back=_sockets_back,
         )
     )

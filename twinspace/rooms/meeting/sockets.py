@@ -321,6 +321,21 @@ async def forget_sockets(rt: Runtime, uow: UnitOfWork, sid_pattern: str):
     return tell
 
 
+async def sockets_back(rt: Runtime, sid: str, user: User | None, rooms: list[str]) -> None:
+    """This node was swept while paused: the sweep took the socket out of its meetings and the
+    others dropped it. Its page is told the meeting closed for it (it may join again), unless
+    it joined again already."""
+    for name in rooms:
+        head, sep, key = name.partition(":meeting:")
+        space = head.removeprefix("space:")
+        if not sep or not key or head == space or not space.isdigit():
+            continue
+        async with rt.db.read() as session:
+            keys = {k for k, _ in await actions.meetings_of_socket(session, sid, int(space))}
+        if key not in keys:
+            await take_out(rt, name, [sid], "lost")
+
+
 async def _left(rt: Runtime, sid: str, refs: list[RoomRef] | None) -> None:
     """Disconnect (``None``): out of every meeting. Rooms of a TwinSpace left (the member was
     removed from it): out of its meetings the member may no longer see."""
@@ -338,5 +353,6 @@ def register() -> None:
             socket_events=register_meeting_sockets,
             left=_left,
             sockets_gone=forget_sockets,
+            sockets_back=sockets_back,
         )
     )
