@@ -7,13 +7,14 @@ import dataclasses
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select, text
 
 from tests.conftest import RunningServer, start_server, stop_server
 from tests.support import LiveClient, api_login
 from twinspace.accounts.auth import do_disable_user, hash_token
 from twinspace.accounts.models import AuthSession, User
 from twinspace.realtime.handlers import disconnect_sessions
+from twinspace.realtime.models import LiveSocket
 from twinspace.settings import Settings
 
 
@@ -235,4 +236,37 @@ async def test_socket_from_another_site_is_refused(server: RunningServer) -> Non
         await same_site.close()
     finally:
         await foreign.disconnect()
+        await client.aclose()
+
+
+async def test_a_logout_during_the_sockets_connect_still_ends_it(server: RunningServer) -> None:
+    """The logout ends the session and cuts the sockets it finds while a socket is connecting
+    (it read the session, its row is not written yet): the socket must not go on as her."""
+    client = await api_login(server.url, "lea")
+    db = server.runtime.db
+    async with db.read() as session:
+        lea = await session.scalar(select(User.id).where(User.username == "lea"))
+    done: list[bool] = []
+
+    def logout_meanwhile(conn, cursor, statement: str, *_: object) -> None:
+        if statement.startswith("INSERT INTO live_sockets") and not done:
+            done.append(True)  # the session ends, committed with (so: before) the socket's row
+            conn.execute(text("DELETE FROM auth_sessions WHERE user_id = :id"), {"id": lea})
+
+    engines = [db.engine.sync_engine] + ([db.writer_engine.sync_engine] if db.writer else [])
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", logout_meanwhile)
+    try:
+        live = await LiveClient().connect(server.url, client.cookies["ts_session"])
+    finally:
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", logout_meanwhile)
+    try:
+        assert done
+        refused = await live.call("join", {"room": "space:1:chat:general"})
+        assert refused["ok"] is False and refused["error"] in {"not_found", "unauthorized"}
+        async with db.read() as session:
+            assert await session.scalar(select(func.count()).select_from(LiveSocket)) == 0
+    finally:
+        await live.close()
         await client.aclose()

@@ -67,8 +67,20 @@ class Pair:
         node = sid.split(".")[0]
         assert await self.node_row(node) and await self.socket_row(sid)
         assert self.paused.process is not None
-        os.kill(self.paused.process.pid, signal.SIGSTOP)
+        async with self.between_writes_of(node):
+            os.kill(self.paused.process.pid, signal.SIGSTOP)
         await self.until(lambda: self._gone(node, sid), "B sweeping the paused node")
+
+    @contextlib.asynccontextmanager
+    async def between_writes_of(self, node: str) -> AsyncIterator[None]:
+        """Hold what node A's heartbeat write needs while A is stopped, so that A is not
+        stopped in the middle of one: a process stopped while it holds SQLite's write lock
+        (or its heartbeat row's lock on PostgreSQL) blocks every other writer, the sweep
+        included, until it runs again — true of any process, not what this test is about."""
+        writer = self.db.engine.execution_options(twinspace_writer=True)  # BEGIN IMMEDIATE
+        async with writer.connect() as conn, conn.begin():
+            await conn.execute(select(ServerNode.id).where(ServerNode.id == node).with_for_update())
+            yield
 
     def resume(self) -> None:
         assert self.paused.process is not None

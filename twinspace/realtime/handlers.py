@@ -71,13 +71,23 @@ def register_handlers(rt: Runtime) -> None:
         if SESSION_COOKIE in jar:
             async with db.read() as session:
                 found = await get_session_user(session, jar[SESSION_COOKIE].value)
-            if found is not None:
-                auth_session, user = found
-                state.update(session_id=auth_session.id, user_id=user.id)
-                async with db.unit_of_work() as uow:
-                    uow.session.add(LiveSocket(sid=sid, session_id=auth_session.id))
-                await sio.enter_room(sid, f"user:{user.id}")
+            if found is not None and await _register(sid, found[0].id):
+                state.update(session_id=found[0].id, user_id=found[1].id)
+                await sio.enter_room(sid, f"user:{found[1].id}")
         await sio.save_session(sid, state)
+
+    async def _register(sid: str, session_id: str) -> bool:
+        """Write the socket's row, then check its session once more: a logout that ended the
+        session between our first read and this commit looked for the session's sockets
+        before our row existed, so it is this check that must see the session gone."""
+        async with db.unit_of_work() as uow:
+            uow.session.add(LiveSocket(sid=sid, session_id=session_id))
+        async with db.read() as session:
+            alive = await session.scalar(select(AuthSession.id).where(AuthSession.id == session_id))
+        if alive is None:  # ended meanwhile: this socket goes on as an anonymous one
+            async with db.unit_of_work() as uow:
+                await uow.session.execute(delete(LiveSocket).where(LiveSocket.sid == sid))
+        return alive is not None
 
     @sio.event
     async def disconnect(sid: str, reason: Any = None) -> None:
