@@ -8,6 +8,7 @@ import re
 
 import httpx
 from sqlalchemy import insert, select, text
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from tests.conftest import RunningServer
 from tests.people_support import snapshot, user_id
@@ -159,6 +160,15 @@ async def test_only_teachers_manage_pupils(server: RunningServer, login) -> None
     assert after["users"] == before["users"] + 1
 
 
+async def _someone_waits_on_a_lock(probe: AsyncConnection) -> bool:
+    """PostgreSQL reads pg_stat_activity once per transaction: each look is its own."""
+    waiting = await probe.scalar(
+        text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+    )
+    await probe.rollback()
+    return bool(waiting)
+
+
 async def test_a_username_taken_meanwhile_is_replaced_not_a_server_error(
     server: RunningServer, login
 ) -> None:
@@ -183,9 +193,7 @@ async def test_a_username_taken_meanwhile_is_replaced_not_a_server_error(
         )
         if engine.dialect.name == "postgresql":  # wait until anne's insert waits on our rows
             async with engine.connect() as probe:
-                while not await probe.scalar(
-                    text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
-                ):
+                while not await _someone_waits_on_a_lock(probe):
                     assert not creating.done(), creating.result().text
                     await asyncio.sleep(0.05)
         # (SQLite writers queue on one lock: her check runs after our commit, no race there)
