@@ -52,6 +52,26 @@ async def get_pages(
     )
 
 
+async def get_room_pages(
+    session: AsyncSession, space_id: int, room: Room | None = None, *, of_page: int | None = None
+) -> list[Page]:
+    """Every page of a room, trashed ones included, in ``get_pages``' order, in one
+    statement: the room given, or the room of the page ``of_page`` (a page of this space)."""
+    if of_page is not None:
+        room_of = select(Page.room).where(Page.id == of_page, Page.space_id == space_id)
+        in_room = Page.room == room_of.scalar_subquery()
+    else:
+        assert room is not None
+        in_room = Page.room == room.value
+    return list(
+        await session.scalars(
+            select(Page)
+            .where(Page.space_id == space_id, in_room)
+            .order_by(Page.parent_id.is_not(None), Page.position, Page.id)
+        )
+    )
+
+
 async def check_parent(
     session: AsyncSession, page_space: int, room: str, parent_id: object, page_id: int | None
 ) -> int | None:
