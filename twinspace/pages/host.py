@@ -5,7 +5,7 @@ with its page and TwinSpace. It names no room and no tool."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,10 +15,10 @@ from twinspace.errors import NotFound
 from twinspace.i18n import N_
 from twinspace.pages.base import WidgetContext
 from twinspace.pages.models import Page, Widget
-from twinspace.permissions import PageFacts, Room, Viewer
+from twinspace.permissions import PageFacts, Role, Room, Viewer
 from twinspace.settings import Settings
-from twinspace.spaces.anonymity import space_school_places
-from twinspace.spaces.models import Space
+from twinspace.spaces.anonymity import member_school_places, space_school_places
+from twinspace.spaces.models import Membership, Space
 from twinspace.spaces.queries import facts, get_viewer
 
 
@@ -44,6 +44,7 @@ class WidgetScope:
 
     viewer: Viewer
     school_places: dict[int, str]
+    people: dict[int, tuple[User, Role | None]] = field(default_factory=dict)  # already read
 
 
 async def widget_scope(
@@ -53,6 +54,16 @@ async def widget_scope(
     if viewer is None:
         viewer = await get_viewer(session, user, space.id)
     return WidgetScope(viewer, await space_school_places(session, space.id))
+
+
+def members_scope(viewer: Viewer, members: list[Membership]) -> WidgetScope:
+    """The scope of a page that has read every membership with its user, school and the
+    school's country (``get_space_with_members``): no further statement."""
+    return WidgetScope(
+        viewer,
+        member_school_places(members),
+        {m.user_id: (m.user, Role(m.role)) for m in members},
+    )
 
 
 async def make_context(
@@ -87,6 +98,7 @@ async def make_context(
         csrf_token=csrf_token,
         render_template=render_template,
         school_places=dict(scope.school_places),
+        known_people=scope.people,
     )
 
 

@@ -68,6 +68,15 @@ async def space_school_places(session: AsyncSession, space_id: int) -> dict[int,
     return {sid: ", ".join(p for p in (name, country) if p) for sid, name, country in rows}
 
 
+def member_school_places(members: list[Membership]) -> dict[int, str]:
+    """``space_school_places`` from memberships loaded with user, school and country."""
+    return {
+        school.id: ", ".join(p for p in (school.name, school.country.name) if p)
+        for school in (m.user.school for m in members)
+        if school is not None
+    }
+
+
 async def pupil_places(session: AsyncSession, space_id: int, ids: set[int]) -> dict[int, str]:
     """Of these user ids, the pupils (of this TwinSpace by role, or pupil accounts who left)
     with their "school, country" ("" when they have no school)."""

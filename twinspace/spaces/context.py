@@ -37,7 +37,18 @@ async def access_space_room(
     found = await get_space_and_viewer(session, user, space_id)
     if found is None:
         raise NotFound(N_("No such TwinSpace."))
-    space, viewer = found
+    return check_space_room(*found, room, action, published=published)
+
+
+def check_space_room(
+    space: Space,
+    viewer: Viewer,
+    room: Room,
+    action: Action = Action.READ,
+    *,
+    published: bool | None = None,
+) -> SpaceAccess:
+    """``access_space_room`` for a space and role the request has just read."""
     space_facts = facts(space)
     if published is None:
         published = room is Room.HOME and space.home_public
