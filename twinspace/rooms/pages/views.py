@@ -58,7 +58,7 @@ async def _render_room(
             raise NotFound(N_("No such room."))
         space, viewer = found
         # the room's pages, trash included: the room asked for, or the room of the page
-        in_room = await get_room_pages(session, space_id, room, of_page=page_id)
+        in_room, widgets = await get_room_pages(session, space_id, room, of_page=page_id)
         page = None
         if page_id is not None:
             page = next((p for p in in_room if p.id == page_id), None)
@@ -74,7 +74,8 @@ async def _render_room(
         uow = UnitOfWork(session)
         rendered = []
         templates = request.app.state.templates
-        widgets = await get_widgets(uow, page) if page is not None else []
+        if page is not None and page_id is None:  # the room's first page
+            widgets = await get_widgets(uow, page)
         scope = await widget_scope(session, auth.user, space, viewer) if widgets else None
         for widget in widgets:
             tool = get_tool(widget.kind)
