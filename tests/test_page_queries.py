@@ -1,8 +1,12 @@
-"""No page's cost grows with the TwinSpace (no N+1): every room and tool page runs as many SQL
-statements for a TwinSpace of 300 more members and 1,000 more posts as for the demo's.
+"""What a page costs in SQL statements (BEGIN included), for a teacher admin, a pupil and the
+public (issue #14; the counts per page are in bench/README.md):
 
-(The goal of issue #14 is also at most 10 statements per page; today's counts are in
-bench/README.md, and a page's count may only go down.)"""
+- at most 10 statements per page, on SQLite and PostgreSQL;
+- no page's cost grows with the TwinSpace (no N+1): every room and tool page runs as many
+  statements for a TwinSpace of 300 more members and 1,000 more posts as for the demo's.
+
+A page is measured twice after a warm-up request and its smaller count kept: the app's own
+background jobs (the daily maintenance runs once at start) may run a statement meanwhile."""
 
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from tests.support import api_login
 from twinspace.db import Base, utcnow
 
 MEMBERS, POSTS = 300, 1000
+MAX_STATEMENTS = 10
 
 
 async def seed_big_space(server: RunningServer) -> None:
@@ -99,6 +104,23 @@ def pages_of(server: RunningServer) -> list[str]:
 
 
 @pytest.mark.parametrize("who", ["anne", "lea", None])
+async def test_every_page_costs_at_most_ten_statements(
+    server: RunningServer, who: str | None
+) -> None:
+    small = await statements_per_page(server, who)
+    await seed_big_space(server)
+    big = await statements_per_page(server, who)
+    assert small.keys() == big.keys()
+    assert "/spaces/1/pages/1" in small  # the pages were measured (a page of each viewer)
+    over = {
+        path: (small[path], big[path])
+        for path in small
+        if max(small[path], big[path]) > MAX_STATEMENTS
+    }
+    assert not over, f"pages over {MAX_STATEMENTS} statements for {who or 'the public'}: {over}"
+
+
+@pytest.mark.parametrize("who", ["anne", "lea", None])
 async def test_no_page_costs_more_statements_in_a_bigger_twinspace(
     server: RunningServer, who: str | None
 ) -> None:
@@ -123,10 +145,13 @@ async def statements_per_page(server: RunningServer, who: str | None) -> dict[st
     try:
         for path in pages_of(server):
             await client.get(path)  # warm caches of the process (translations, templates)
-            count = 0
-            answer = await client.get(path)
+            measured = []
+            for _ in range(2):
+                count = 0
+                answer = await client.get(path)
+                measured.append(count)
             if answer.status_code == 200:
-                counts[path] = count
+                counts[path] = min(measured)
     finally:
         event.remove(engine, "before_cursor_execute", counted)
         await client.aclose()

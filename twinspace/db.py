@@ -86,6 +86,8 @@ class Database:
         if self.is_sqlite:
             _configure_sqlite(self.engine)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        single = self.engine.execution_options(twinspace_one_statement=True)
+        self.statement_sessions = async_sessionmaker(single, expire_on_commit=False)
         writer = self.engine.execution_options(twinspace_writer=True)
         self.write_sessions = async_sessionmaker(writer, expire_on_commit=False)
         self.writer: SqliteWriter | None = None
@@ -103,6 +105,14 @@ class Database:
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
         async with self.sessions() as session:
+            yield session
+
+    @asynccontextmanager
+    async def read_statement(self) -> AsyncIterator[AsyncSession]:
+        """A read session for ONE statement (a session lookup, a count): on SQLite it runs
+        without BEGIN, a single statement being atomic on its own. Reads that must agree
+        with each other take ``read()``."""
+        async with self.statement_sessions() as session:
             yield session
 
     @asynccontextmanager
@@ -150,5 +160,8 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        writer = conn.get_execution_options().get("twinspace_writer", False)
+        options = conn.get_execution_options()
+        if options.get("twinspace_one_statement", False):
+            return  # autocommit: the statement is its own transaction
+        writer = options.get("twinspace_writer", False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")

@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from twinspace.accounts.models import AuthSession, LoginAttempt, User
@@ -177,22 +177,33 @@ async def check_login(
     return LoggedIn(token=token, session=auth, user=user)
 
 
+def session_user_query(token: str | None) -> Select[tuple[AuthSession, User]] | None:
+    """The login session of a cookie's token with its user (None: no such token can exist);
+    callers may add columns, and check the row with ``is_live``."""
+    if not token or len(token) > 128:
+        return None
+    return (
+        select(AuthSession, User)
+        .join(User, User.id == AuthSession.user_id)
+        .where(AuthSession.id == hash_token(token))
+    )
+
+
+def is_live(auth: AuthSession, user: User) -> bool:
+    return auth.expires_at > utcnow() and user.is_active
+
+
 async def get_session_user(
     session: AsyncSession, token: str | None
 ) -> tuple[AuthSession, User] | None:
-    if not token or len(token) > 128:
+    query = session_user_query(token)
+    if query is None:
         return None
-    row = (
-        await session.execute(
-            select(AuthSession, User)
-            .join(User, User.id == AuthSession.user_id)
-            .where(AuthSession.id == hash_token(token))
-        )
-    ).first()
+    row = (await session.execute(query)).first()
     if row is None:
         return None
     auth, user = row
-    if auth.expires_at <= utcnow() or not user.is_active:
+    if not is_live(auth, user):
         return None
     return auth, user
 

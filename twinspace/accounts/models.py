@@ -43,6 +43,8 @@ class School(Base):
     email: Mapped[str | None] = mapped_column(String(254), nullable=True)
     head_email: Mapped[str | None] = mapped_column(String(254), nullable=True)
 
+    country: Mapped[Country] = relationship(lazy="raise")
+
 
 class User(Base):
     __tablename__ = "users"

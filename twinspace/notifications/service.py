@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, ScalarSelect, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from twinspace.db import UnitOfWork, utcnow
@@ -25,6 +25,16 @@ def _safe_url(url: str | None) -> str | None:
     if url and url.startswith("/") and not url.startswith("//") and "\\" not in url:
         return url
     return None
+
+
+def unread_column(user_id: int | ColumnElement[int]) -> ScalarSelect[int]:
+    """How many notifications of a user are unread, as a column another query may carry."""
+    return (
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .scalar_subquery()
+    )
 
 
 async def unread_count(session: AsyncSession, user_id: int) -> int:

@@ -56,6 +56,8 @@ class WidgetContext:
     csrf_token: str = ""
     render_template: Callable[..., str] | None = None
     school_places: dict[int, str] = field(default_factory=dict)  # school id -> "name, country"
+    # people the request has already read with their role here (``people`` reads the others)
+    known_people: dict[int, tuple[User, Role | None]] = field(default_factory=dict)
 
     @property
     def session(self):  # noqa: ANN201 - an AsyncSession
@@ -113,8 +115,12 @@ class WidgetContext:
         """Users with their role in this TwinSpace. Someone who left keeps a pupil's
         privacy if they are a pupil."""
         wanted = {i for i in ids if i is not None}
+        found: dict[int, tuple[User, Role | None]] = {
+            i: self.known_people[i] for i in wanted if i in self.known_people
+        }
+        wanted -= set(found)
         if not wanted:
-            return {}
+            return found
         rows = await self.session.execute(
             select(User, Membership.role)
             .outerjoin(
@@ -123,7 +129,6 @@ class WidgetContext:
             )
             .where(User.id.in_(wanted))
         )
-        found: dict[int, tuple[User, Role | None]] = {}
         for user, role in rows:
             if role:
                 found[user.id] = (user, Role(role))

@@ -5,8 +5,9 @@ with its page and TwinSpace. It names no room and no tool."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from twinspace.accounts.models import User
 from twinspace.db import UnitOfWork, utcnow
@@ -14,9 +15,9 @@ from twinspace.errors import NotFound
 from twinspace.i18n import N_
 from twinspace.pages.base import WidgetContext
 from twinspace.pages.models import Page, Widget
-from twinspace.permissions import PageFacts, Room
+from twinspace.permissions import PageFacts, Role, Room, Viewer
 from twinspace.settings import Settings
-from twinspace.spaces.anonymity import school_places
+from twinspace.spaces.anonymity import member_school_places, space_school_places
 from twinspace.spaces.models import Membership, Space
 from twinspace.spaces.queries import facts, get_viewer
 
@@ -35,6 +36,36 @@ def page_room(space_id: int, page_id: int) -> str:
     return f"space:{space_id}:page:{page_id}"
 
 
+@dataclass(frozen=True)
+class WidgetScope:
+    """What every widget shown or used in one request shares: the viewer's role in the
+    TwinSpace and its schools (how its pupils are named to the public). Read once per
+    request, from the database, and handed to each widget's context."""
+
+    viewer: Viewer
+    school_places: dict[int, str]
+    people: dict[int, tuple[User, Role | None]] = field(default_factory=dict)  # already read
+
+
+async def widget_scope(
+    session: AsyncSession, user: User | None, space: Space, viewer: Viewer | None = None
+) -> WidgetScope:
+    """The request's scope; ``viewer``: the role the request has already read."""
+    if viewer is None:
+        viewer = await get_viewer(session, user, space.id)
+    return WidgetScope(viewer, await space_school_places(session, space.id))
+
+
+def members_scope(viewer: Viewer, members: list[Membership]) -> WidgetScope:
+    """The scope of a page that has read every membership with its user, school and the
+    school's country (``get_space_with_members``): no further statement."""
+    return WidgetScope(
+        viewer,
+        member_school_places(members),
+        {m.user_id: (m.user, Role(m.role)) for m in members},
+    )
+
+
 async def make_context(
     uow: UnitOfWork,
     user: User | None,
@@ -46,15 +77,12 @@ async def make_context(
     gettext: Callable[[str], str] = lambda s: s,
     csrf_token: str = "",
     render_template: Callable[..., str] | None = None,
+    scope: WidgetScope | None = None,
 ) -> WidgetContext:
-    viewer = await get_viewer(uow.session, user, space.id)
-    school_ids = await uow.session.scalars(
-        select(User.school_id)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.space_id == space.id, User.school_id.is_not(None))
-        .distinct()
-    )
-    places = await school_places(uow.session, {i for i in school_ids if i})
+    """A widget's context for one viewer; pages that show several widgets read ``scope``
+    once (``widget_scope``) instead of once per widget."""
+    if scope is None:
+        scope = await widget_scope(uow.session, user, space)
     return WidgetContext(
         uow=uow,
         space=space,
@@ -62,14 +90,15 @@ async def make_context(
         page=page,
         page_facts=page_facts(page),
         widget=widget,
-        viewer=viewer,
+        viewer=scope.viewer,
         user=user,
         settings=settings,
         now=utcnow(),
         gettext=gettext,
         csrf_token=csrf_token,
         render_template=render_template,
-        school_places=places,
+        school_places=dict(scope.school_places),
+        known_people=scope.people,
     )
 
 

@@ -5,14 +5,14 @@ templates) add pages through them, so a page is added the same way whoever adds 
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from twinspace.db import UnitOfWork
 from twinspace.errors import Invalid, NotFound
 from twinspace.events import record_event
 from twinspace.i18n import N_
-from twinspace.pages.models import Page
+from twinspace.pages.models import Page, Widget
 from twinspace.permissions import Room
 
 TITLE_MAX = 120
@@ -50,6 +50,53 @@ async def get_pages(
     return list(
         await session.scalars(query.order_by(Page.parent_id.is_not(None), Page.position, Page.id))
     )
+
+
+async def get_room_pages(
+    session: AsyncSession, space_id: int, room: Room | None = None, *, of_page: int | None = None
+) -> tuple[list[Page], list[Widget]]:
+    """Every page of a room, trashed ones included, in ``get_pages``' order, in one
+    statement: the room given (no widgets), or the room of the page ``of_page`` (a page of
+    this space) with that page's widgets in order."""
+    if of_page is None:
+        assert room is not None
+        pages = await session.scalars(
+            select(Page)
+            .where(Page.space_id == space_id, Page.room == room.value)
+            .order_by(Page.parent_id.is_not(None), Page.position, Page.id)
+        )
+        return list(pages), []
+    room_of = select(Page.room).where(Page.id == of_page, Page.space_id == space_id)
+    rows = await session.execute(
+        select(Page, Widget)
+        .outerjoin(Widget, and_(Widget.page_id == Page.id, Page.id == of_page))
+        .where(Page.space_id == space_id, Page.room == room_of.scalar_subquery())
+        .order_by(Page.parent_id.is_not(None), Page.position, Page.id, Widget.position, Widget.id)
+    )
+    found: dict[int, Page] = {}
+    widgets: list[Widget] = []
+    for page, widget in rows:
+        found.setdefault(page.id, page)
+        if widget is not None:
+            widgets.append(widget)
+    return list(found.values()), widgets
+
+
+async def get_space_pages(session: AsyncSession, space_id: int) -> list[tuple[Page, list[Widget]]]:
+    """Every page of a TwinSpace, trashed ones included, in ``get_pages``' order, each with
+    its widgets in order, in one statement."""
+    rows = await session.execute(
+        select(Page, Widget)
+        .outerjoin(Widget, Widget.page_id == Page.id)
+        .where(Page.space_id == space_id)
+        .order_by(Page.parent_id.is_not(None), Page.position, Page.id, Widget.position, Widget.id)
+    )
+    found: dict[int, tuple[Page, list[Widget]]] = {}
+    for page, widget in rows:
+        _, widgets = found.setdefault(page.id, (page, []))
+        if widget is not None:
+            widgets.append(widget)
+    return list(found.values())
 
 
 async def check_parent(

@@ -14,7 +14,7 @@ from twinspace.db import UnitOfWork
 from twinspace.errors import Invalid, NotFound
 from twinspace.i18n import N_
 from twinspace.pages.base import Tool
-from twinspace.pages.host import load_widget, make_context
+from twinspace.pages.host import WidgetScope, load_widget, make_context
 from twinspace.pages.models import Page, Widget
 from twinspace.pages.registry import get_tool
 from twinspace.permissions import Action, Role, access_page
@@ -187,9 +187,11 @@ async def visible_page_events(
     page: Page,
     events: list[dict[str, Any]],
     settings: Settings,
+    *,
+    scope: WidgetScope | None = None,
 ) -> list[dict[str, Any]]:
     """Catch-up of a page room: each tool filters its own events for this viewer; events of
-    applications removed since are dropped."""
+    applications removed since are dropped. ``scope``: the request's, when it has one."""
     by_widget: dict[int, list[dict[str, Any]]] = {}
     for event in events:
         widget_id = event["data"].get("widget_id")
@@ -206,7 +208,7 @@ async def visible_page_events(
         tool = get_tool(widget.kind)
         hook = getattr(tool, "visible_events", None)
         if hook is not None:
-            ctx = await make_context(uow, user, space, page, widget, settings)
+            ctx = await make_context(uow, user, space, page, widget, settings, scope=scope)
             own = await hook(ctx, own)
         allowed_ids.update(id(e) for e in own)
     return [

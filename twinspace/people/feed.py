@@ -15,7 +15,7 @@ from twinspace.db import UnitOfWork
 from twinspace.errors import DomainError
 from twinspace.events import Event, envelope
 from twinspace.i18n import N_
-from twinspace.pages.host import page_facts
+from twinspace.pages.host import WidgetScope, page_facts
 from twinspace.pages.models import Page
 from twinspace.pages.widgets import visible_page_events
 from twinspace.people.models import WallPost
@@ -66,14 +66,19 @@ class Scope:
     pages: dict[str, Page]  # page room -> page the viewer may read
 
 
-async def feed_scope(uow: UnitOfWork, access: SpaceAccess) -> Scope:
+async def feed_scope(
+    uow: UnitOfWork, access: SpaceAccess, space_pages: list[Page] | None = None
+) -> Scope:
+    """``space_pages``: every page of the TwinSpace, when the request has read them."""
     space_id = access.space.id
     rooms = [members_room(space_id), home_room(space_id)]
     for room, kind in CHANNELS.items():
         if allowed(access.viewer.role, room, Action.READ, access.facts):
             rooms.append(f"space:{space_id}:{kind}")
     pages: dict[str, Page] = {}
-    for page in await uow.session.scalars(select(Page).where(Page.space_id == space_id)):
+    if space_pages is None:
+        space_pages = list(await uow.session.scalars(select(Page).where(Page.space_id == space_id)))
+    for page in space_pages:
         try:
             access_page(access.viewer, access.facts, page_facts(page), Action.READ)
         except DomainError:
@@ -100,8 +105,11 @@ async def get_feed(
     after: int | None = None,
     limit: int = PAGE_SIZE,
     scope: Scope | None = None,
+    widgets: WidgetScope | None = None,
+    names: dict[int, str] | None = None,
 ) -> tuple[list[FeedItem], int | None]:
-    """A page of the feed, newest first, and the cursor of the next (older) page."""
+    """A page of the feed, newest first, and the cursor of the next (older) page.
+    ``widgets``: the request's widget scope; ``names``: display names it has read."""
     scope = scope or await feed_scope(uow, access)
     query = select(Event).where(Event.room.in_(scope.rooms), Event.type.in_(list(FEED_TYPES)))
     if before is not None:
@@ -111,8 +119,8 @@ async def get_feed(
     rows = list(await uow.session.scalars(query.order_by(Event.id.desc()).limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
-    visible = await _visible(uow, access, user, settings, scope, rows)
-    names = await _names(uow, rows)
+    visible = await _visible(uow, access, user, settings, scope, rows, widgets)
+    names = await _names(uow, rows, names or {})
     space_id = access.space.id
     items = []
     for event in rows:
@@ -152,15 +160,16 @@ async def get_feed(
     return items, (rows[-1].id if more and rows else None)
 
 
-async def _names(uow: UnitOfWork, rows: list[Event]) -> dict[int, str]:
+async def _names(uow: UnitOfWork, rows: list[Event], known: dict[int, str]) -> dict[int, str]:
     ids = {e.actor_id for e in rows} | {
         e.data.get("profile_user_id") or e.data.get("user_id") for e in rows
     }
-    wanted = [i for i in ids if isinstance(i, int)]
+    names = {i: known[i] for i in ids if isinstance(i, int) and i in known}
+    wanted = [i for i in ids if isinstance(i, int) and i not in names]
     if not wanted:
-        return {}
+        return names
     found = await uow.session.execute(select(User.id, User.display_name).where(User.id.in_(wanted)))
-    return {uid: name for uid, name in found}
+    return names | {uid: name for uid, name in found}
 
 
 async def _visible(
@@ -170,14 +179,17 @@ async def _visible(
     settings: Settings,
     scope: Scope,
     rows: list[Event],
+    widgets: WidgetScope | None = None,
 ) -> set[int]:
     """Ids of the events this viewer may see now (catch-up's rules, plus pages and wall
     messages deleted since)."""
     shown: set[int] = set()
     by_page: dict[str, list[Event]] = {}
-    walls = {e.data.get("id") for e in rows if e.type == "wall.posted"}
-    alive_walls = set(
-        await uow.session.scalars(select(WallPost.id).where(WallPost.id.in_(walls - {None})))
+    walls = {e.data.get("id") for e in rows if e.type == "wall.posted"} - {None}
+    alive_walls = (
+        set(await uow.session.scalars(select(WallPost.id).where(WallPost.id.in_(walls))))
+        if walls
+        else set()
     )
     readable_pages = {p.id for p in scope.pages.values()}
     for event in rows:
@@ -194,7 +206,7 @@ async def _visible(
     for room, events in by_page.items():
         envelopes = [envelope(e) | {"pk": e.id} for e in events]
         kept = await visible_page_events(
-            uow, user, access.space, scope.pages[room], envelopes, settings
+            uow, user, access.space, scope.pages[room], envelopes, settings, scope=widgets
         )
         shown.update(e["pk"] for e in kept)
     return shown

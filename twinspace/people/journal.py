@@ -18,6 +18,7 @@ from twinspace.accounts.models import User
 from twinspace.db import UnitOfWork
 from twinspace.errors import Conflict
 from twinspace.i18n import N_, gettext_for
+from twinspace.pages.host import WidgetScope
 from twinspace.pages.models import Page, Widget
 from twinspace.pages.registry import get_tool
 from twinspace.pages.widgets import check_add_widget, make_context
@@ -57,6 +58,18 @@ async def get_journal(session: AsyncSession, space_id: int) -> tuple[Page, Widge
     return (row[0], row[1]) if row else None
 
 
+def journal_of(space_pages: list[tuple[Page, list[Widget]]]) -> tuple[Page, Widget] | None:
+    """``get_journal`` among the pages and widgets of a TwinSpace the request has read."""
+    found = [
+        (page, widget)
+        for page, widgets in space_pages
+        if page.room == Room.HOME.value and page.deleted_at is None
+        for widget in widgets
+        if widget.kind == "blog"
+    ]
+    return min(found, key=lambda pair: (pair[0].id, pair[1].id), default=None)
+
+
 async def check_start_journal(
     uow: UnitOfWork, space: Space, user: User, settings: Settings, title: str
 ) -> tuple[Page, Widget]:
@@ -71,9 +84,20 @@ async def check_start_journal(
 
 
 async def render_journal(
-    request: Request, uow: UnitOfWork, access: SpaceAccess, user: User | None
+    request: Request,
+    uow: UnitOfWork,
+    access: SpaceAccess,
+    user: User | None,
+    *,
+    space_pages: list[tuple[Page, list[Widget]]] | None = None,
+    scope: WidgetScope | None = None,
 ) -> dict[str, object] | None:
-    found = await get_journal(uow.session, access.space.id)
+    """``space_pages``, ``scope``: what the request has read (the space's pages with their
+    widgets, the widget scope)."""
+    if space_pages is None:
+        found = await get_journal(uow.session, access.space.id)
+    else:
+        found = journal_of(space_pages)
     if found is None:
         return None
     page, widget = found
@@ -92,6 +116,7 @@ async def render_journal(
         gettext=gettext_for(locale_of(request)),
         csrf_token=auth_session.session.csrf_token if auth_session and auth_session.session else "",
         render_template=lambda name, **values: templates.get_template(name).render(**values),
+        scope=scope,
     )
     html: Markup = await tool.render(ctx)
     return {"page": page, "widget": widget, "html": html}

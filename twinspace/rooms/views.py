@@ -7,19 +7,20 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from twinspace.db import UnitOfWork
-from twinspace.i18n import gettext_for
+from twinspace.errors import NotFound
+from twinspace.i18n import N_, gettext_for
 from twinspace.label.badges import badges_for_spaces
 from twinspace.network.projects import get_space_subjects
 from twinspace.network.vocab import SUBJECTS
-from twinspace.pages.host import page_facts
+from twinspace.pages.host import members_scope, page_facts
+from twinspace.pages.page_list import get_space_pages
 from twinspace.people.home import home_extras
 from twinspace.permissions import Action, Role, Room
 from twinspace.rooms import schemas as S
-from twinspace.rooms.pages.actions import get_pages
 from twinspace.schema import declare
-from twinspace.spaces.context import access_space_room
+from twinspace.spaces.context import access_space_room, check_space_room
 from twinspace.spaces.publication import do_publish_home, get_gallery, home_report
-from twinspace.spaces.queries import get_members
+from twinspace.spaces.queries import get_space_with_members
 from twinspace.web.context import (
     check_api_write,
     check_form_write,
@@ -37,18 +38,29 @@ PUPIL_ROLES = {Role.PUPIL.value, Role.PUPIL_ADMIN.value}
 async def home(request: Request) -> Response:
     auth = await get_auth(request)
     async with runtime(request).db.read() as session:
-        access = await access_space_room(
-            session, auth.user, request.path_params["space_id"], Room.HOME
-        )
-        members = await get_members(session, access.space.id)
-        pages = [
+        found = await get_space_with_members(session, auth.user, request.path_params["space_id"])
+        if found is None:
+            raise NotFound(N_("No such TwinSpace."))
+        space, viewer, members = found
+        access = check_space_room(space, viewer, Room.HOME)
+        space_pages = await get_space_pages(session, space.id)
+        pages = [  # get_pages' order: top-level pages first, by position
             p
-            for p in await get_pages(session, access.space.id, Room.ACTIVITIES)
-            if p.parent_id is None
+            for p, _ in space_pages
+            if p.room == Room.ACTIVITIES.value
+            and p.deleted_at is None
+            and p.parent_id is None
             and not p.is_draft
             and (access.viewer.is_member or page_facts(p).published)
         ]
-        extras = await home_extras(request, UnitOfWork(session), access, auth.user)
+        extras = await home_extras(
+            request,
+            UnitOfWork(session),
+            access,
+            auth.user,
+            space_pages=space_pages,
+            widgets=members_scope(viewer, members),
+        )
         badges = (await badges_for_spaces(session, [access.space.id]))[access.space.id]
     if not access.viewer.is_member:  # pupils' data never leaves the TwinSpace
         members = [m for m in members if m.role not in PUPIL_ROLES]

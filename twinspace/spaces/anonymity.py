@@ -53,6 +53,30 @@ async def school_places(session: AsyncSession, school_ids: set[int]) -> dict[int
     return {sid: ", ".join(p for p in (name, country) if p) for sid, name, country in rows}
 
 
+async def space_school_places(session: AsyncSession, space_id: int) -> dict[int, str]:
+    """The schools of a TwinSpace's members: school id -> "School name, Country"."""
+    schools = (
+        select(User.school_id)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.space_id == space_id, User.school_id.is_not(None))
+    )
+    rows = await session.execute(
+        select(School.id, School.name, Country.name)
+        .outerjoin(Country, Country.code == School.country_code)
+        .where(School.id.in_(schools))
+    )
+    return {sid: ", ".join(p for p in (name, country) if p) for sid, name, country in rows}
+
+
+def member_school_places(members: list[Membership]) -> dict[int, str]:
+    """``space_school_places`` from memberships loaded with user, school and country."""
+    return {
+        school.id: ", ".join(p for p in (school.name, school.country.name) if p)
+        for school in (m.user.school for m in members)
+        if school is not None
+    }
+
+
 async def pupil_places(session: AsyncSession, space_id: int, ids: set[int]) -> dict[int, str]:
     """Of these user ids, the pupils (of this TwinSpace by role, or pupil accounts who left)
     with their "school, country" ("" when they have no school)."""

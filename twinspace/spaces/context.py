@@ -11,7 +11,7 @@ from twinspace.errors import NotFound
 from twinspace.i18n import N_
 from twinspace.permissions import Action, Room, SpaceFacts, Viewer, access_room, permissions_for
 from twinspace.spaces.models import Space
-from twinspace.spaces.queries import facts, get_space, get_viewer
+from twinspace.spaces.queries import facts, get_space_and_viewer
 
 
 @dataclass(frozen=True)
@@ -34,10 +34,21 @@ async def access_space_room(
     *,
     published: bool | None = None,
 ) -> SpaceAccess:
-    space = await get_space(session, space_id)
-    if space is None:
+    found = await get_space_and_viewer(session, user, space_id)
+    if found is None:
         raise NotFound(N_("No such TwinSpace."))
-    viewer = await get_viewer(session, user, space.id)
+    return check_space_room(*found, room, action, published=published)
+
+
+def check_space_room(
+    space: Space,
+    viewer: Viewer,
+    room: Room,
+    action: Action = Action.READ,
+    *,
+    published: bool | None = None,
+) -> SpaceAccess:
+    """``access_space_room`` for a space and role the request has just read."""
     space_facts = facts(space)
     if published is None:
         published = room is Room.HOME and space.home_public

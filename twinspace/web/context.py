@@ -11,13 +11,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
-from twinspace.accounts.auth import get_session_user
+from twinspace.accounts.auth import is_live, session_user_query
 from twinspace.accounts.cookies import SESSION_COOKIE
 from twinspace.accounts.models import AuthSession, User
 from twinspace.errors import Forbidden, Invalid, Unauthorized
 from twinspace.i18n import N_, gettext_for, translations
 from twinspace.i18n.formatting import current_reader, set_reader
-from twinspace.notifications.service import unread_count
+from twinspace.notifications.service import unread_column
 from twinspace.payloads import TooDeep, check_payload
 from twinspace.payloads import loads as json_loads
 from twinspace.runtime import Runtime
@@ -35,6 +35,7 @@ class CsrfFailed(Forbidden):
 class RequestAuth:
     session: AuthSession | None
     user: User | None
+    unread: int = 0  # the user's unread notifications (the bell in the page's header)
 
 
 def runtime(request: Request) -> Runtime:
@@ -45,12 +46,13 @@ async def get_auth(request: Request) -> RequestAuth:
     cached = getattr(request.state, "auth", None)
     if cached is not None:
         return cached
-    found = None
-    token = request.cookies.get(SESSION_COOKIE)
-    if token:
-        async with runtime(request).db.read() as session:
-            found = await get_session_user(session, token)
-    auth = RequestAuth(*found) if found else RequestAuth(None, None)
+    auth = RequestAuth(None, None)
+    query = session_user_query(request.cookies.get(SESSION_COOKIE))
+    if query is not None:  # one statement: the session, its user and the bell's count
+        async with runtime(request).db.read_statement() as session:
+            row = (await session.execute(query.add_columns(unread_column(User.id)))).first()
+        if row is not None and is_live(row[0], row[1]):
+            auth = RequestAuth(row[0], row[1], int(row[2] or 0))
     if auth.user is not None and auth.user.time_zone:
         set_reader(zone=auth.user.time_zone)
     request.state.auth = auth
@@ -132,13 +134,6 @@ def translate(request: Request, message: str) -> str:
     return gettext_for(locale_of(request))(message)
 
 
-async def _unread(request: Request, user: User | None) -> int:
-    if user is None:
-        return 0
-    async with runtime(request).db.read() as session:
-        return await unread_count(session, user.id)
-
-
 def language_href(request: Request, code: str) -> str:
     """This page in another language: the same path and query, with ``lang`` replaced."""
     query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
@@ -158,7 +153,7 @@ async def render(
         "user": auth.user,
         "csrf_token": mask_token(auth.session.csrf_token) if auth.session else "",
         "assets_built": request.app.state.assets.built,
-        "unread_notifications": await _unread(request, auth.user),
+        "unread_notifications": auth.unread,
         "mail_verification": bool(runtime(request).settings.smtp_url),
         "ngettext": translations(locale).ngettext,
         "reader": current_reader(),

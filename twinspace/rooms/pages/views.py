@@ -13,8 +13,9 @@ from twinspace.accounts.models import User
 from twinspace.db import UnitOfWork
 from twinspace.errors import DomainError, Invalid, NotFound
 from twinspace.i18n import N_, gettext_for
-from twinspace.pages.host import make_context, page_facts
+from twinspace.pages.host import make_context, page_facts, widget_scope
 from twinspace.pages.models import Page, Widget
+from twinspace.pages.page_list import get_room_pages
 from twinspace.pages.registry import all_tools, get_tool
 from twinspace.pages.widgets import get_widgets
 from twinspace.permissions import Action, Room, access_page, access_room, permissions_for
@@ -22,7 +23,7 @@ from twinspace.rooms.pages import actions, service
 from twinspace.rooms.pages.api import after_visibility_change
 from twinspace.spaces.context import SpaceAccess
 from twinspace.spaces.models import Space
-from twinspace.spaces.queries import facts, get_viewer
+from twinspace.spaces.queries import facts, get_space_and_viewer, get_viewer
 from twinspace.web.context import check_form_write, get_auth, locale_of, render, runtime, translate
 
 ROOM_PATHS = {"activities": Room.ACTIVITIES, "teachers": Room.TEACHERS, "pupils": Room.PUPILS}
@@ -52,16 +53,20 @@ async def _render_room(
     auth = await get_auth(request)
     locale = locale_of(request)
     async with rt.db.read() as session:
-        space = await session.get(Space, space_id)
-        if space is None:
+        found = await get_space_and_viewer(session, auth.user, space_id)
+        if found is None:
             raise NotFound(N_("No such room."))
-        viewer = await get_viewer(session, auth.user, space_id)
+        space, viewer = found
+        # the room's pages, trash included: the room asked for, or the room of the page
+        in_room, widgets = await get_room_pages(session, space_id, room, of_page=page_id)
         page = None
         if page_id is not None:
-            page = await actions.get_page(session, space_id, page_id)
+            page = next((p for p in in_room if p.id == page_id), None)
+            if page is None:
+                raise NotFound(N_("No such page."))
             access_page(viewer, facts(space), page_facts(page), Action.READ)
             room = Room(page.room)
-        pages = _visible(viewer, space, await actions.get_pages(session, space_id, room))
+        pages = _visible(viewer, space, [p for p in in_room if p.deleted_at is None])
         if not pages and page is None:
             access_room(viewer, facts(space), room, Action.READ)
         if page is None and pages:
@@ -69,39 +74,36 @@ async def _render_room(
         uow = UnitOfWork(session)
         rendered = []
         templates = request.app.state.templates
-        if page is not None:
-            for widget in await get_widgets(uow, page):
-                tool = get_tool(widget.kind)
-                if tool is None:
-                    continue
-                ctx = await make_context(
-                    uow,
-                    auth.user,
-                    space,
-                    page,
-                    widget,
-                    rt.settings,
-                    gettext=gettext_for(locale),
-                    csrf_token=auth.session.csrf_token if auth.session else "",
-                    render_template=lambda name, **values: templates.get_template(name).render(
-                        **values
-                    ),
-                )
-                rendered.append(
-                    {
-                        "widget": widget,
-                        "label": translate(request, tool.label),
-                        "html": await tool.render(ctx),
-                    }
-                )
-        trash = []
+        if page is not None and page_id is None:  # the room's first page
+            widgets = await get_widgets(uow, page)
+        scope = await widget_scope(session, auth.user, space, viewer) if widgets else None
+        for widget in widgets:
+            tool = get_tool(widget.kind)
+            if tool is None or page is None:
+                continue
+            ctx = await make_context(
+                uow,
+                auth.user,
+                space,
+                page,
+                widget,
+                rt.settings,
+                gettext=gettext_for(locale),
+                csrf_token=auth.session.csrf_token if auth.session else "",
+                render_template=lambda name, **values: templates.get_template(name).render(
+                    **values
+                ),
+                scope=scope,
+            )
+            rendered.append(
+                {
+                    "widget": widget,
+                    "label": translate(request, tool.label),
+                    "html": await tool.render(ctx),
+                }
+            )
         perms = permissions_for(viewer.role, facts(space), home_public=space.home_public)
-        if perms[room.value]["manage_pages"]:
-            trash = [
-                p
-                for p in await actions.get_pages(session, space_id, room, with_trash=True)
-                if p.deleted_at
-            ]
+        trash = [p for p in in_room if p.deleted_at] if perms[room.value]["manage_pages"] else []
     access = SpaceAccess(space, viewer, facts(space), perms)
     context: dict[str, Any] = {
         "space": space,

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup, escape
-from sqlalchemy import ColumnElement, delete, or_, select, true
+from sqlalchemy import ColumnElement, and_, delete, or_, select, true
+from sqlalchemy.orm import aliased
 
 from twinspace.accounts.models import User
 from twinspace.errors import Forbidden, Invalid, NotFound
@@ -203,14 +204,29 @@ async def _comments_of(ctx: WidgetContext, post_ids: list[int]) -> dict[int, lis
 async def _load(
     ctx: WidgetContext, before: int | None
 ) -> tuple[list[BlogPost], dict[int, list[BlogComment]], dict[int, Person], bool]:
-    """One page of posts this viewer may see, newest first, with their comments."""
+    """One page of posts this viewer may see, newest first, with their comments (one
+    statement: the page of posts, then each post's comments joined)."""
     query = select(BlogPost).where(BlogPost.widget_id == ctx.widget.id, _visible(ctx))
     if before is not None:
         query = query.where(BlogPost.id < before)
-    posts = list(await ctx.session.scalars(query.order_by(BlogPost.id.desc()).limit(PAGE_SIZE + 1)))
+    page = query.order_by(BlogPost.id.desc()).limit(PAGE_SIZE + 1).subquery()
+    post = aliased(BlogPost, page)
+    rows = await ctx.session.execute(
+        select(post, BlogComment)
+        .outerjoin(BlogComment, BlogComment.post_id == post.id)
+        .order_by(post.id.desc(), BlogComment.id)
+    )
+    posts: list[BlogPost] = []
+    comments: dict[int, list[BlogComment]] = {}
+    for found, comment in rows:
+        if found.id not in comments:
+            posts.append(found)
+            comments[found.id] = []
+        if comment is not None:
+            comments[found.id].append(comment)
     more = len(posts) > PAGE_SIZE
     posts = posts[:PAGE_SIZE]
-    comments = await _comments_of(ctx, [p.id for p in posts])
+    comments = {p.id: comments[p.id] for p in posts}
     ids = {p.author_id for p in posts} | {c.author_id for cs in comments.values() for c in cs}
     return posts, comments, await _people(ctx, ids), more
 
@@ -410,13 +426,20 @@ class BlogTool(BaseTool):
 
         post_ids = {post_id(e["data"]) for e in events} - {None}
         comment_ids = {(e["data"].get("comment") or {}).get("id") for e in events} - {None}
-        posts = {
-            p.id: p
-            for p in await ctx.session.scalars(select(BlogPost).where(BlogPost.id.in_(post_ids)))
-        }
-        comments = set(
-            await ctx.session.scalars(select(BlogComment.id).where(BlogComment.id.in_(comment_ids)))
-        )
+        posts: dict[int, BlogPost] = {}
+        comments: set[int] = set()  # those still there (under a post still there)
+        if post_ids:
+            for post, comment_id in await ctx.session.execute(
+                select(BlogPost, BlogComment.id)
+                .outerjoin(
+                    BlogComment,
+                    and_(BlogComment.post_id == BlogPost.id, BlogComment.id.in_(comment_ids)),
+                )
+                .where(BlogPost.id.in_(post_ids))
+            ):
+                posts[post.id] = post
+                if comment_id is not None:
+                    comments.add(comment_id)
         shown = []
         for event in events:
             data = event["data"]

@@ -47,10 +47,16 @@ async def pages_of(ctx: WidgetContext) -> list[WikiPage]:
     )
 
 
-async def link_resolver(ctx: WidgetContext) -> render.LinkFor:
-    rows = await ctx.session.execute(
-        select(WikiPage.id, WikiPage.title).where(WikiPage.widget_id == ctx.widget.id)
-    )
+async def link_resolver(ctx: WidgetContext, pages: list[WikiPage] | None = None) -> render.LinkFor:
+    """``pages``: every page of the widget, when already read (``pages_of``)."""
+    if pages is None:
+        rows = list(
+            await ctx.session.execute(
+                select(WikiPage.id, WikiPage.title).where(WikiPage.widget_id == ctx.widget.id)
+            )
+        )
+    else:
+        rows = [(page.id, page.title) for page in pages]
     by_title = {title.casefold(): page_id for page_id, title in rows}
 
     def link_for(title: str) -> str | None:
@@ -349,7 +355,7 @@ class WikiTool(BaseTool):
         html = Markup("")
         if first is not None:
             doc = await store.load_document(ctx.session, first)
-            html = render.to_html(crdt.delta(doc), await link_resolver(ctx))
+            html = render.to_html(crdt.delta(doc), await link_resolver(ctx, pages))
         return ctx.render(
             "wiki/widget.html",
             pages=[(p, page_url(ctx, p.id)) for p in pages],
