@@ -73,7 +73,7 @@ async def test_concurrent_writes_are_grouped_and_each_released_after_commit(data
 
 
 async def test_a_full_write_queue_is_refused_at_once(database_url) -> None:
-    db = Database(database_url, write_queue=2, pool_size=1, max_overflow=0)
+    db = Database(database_url, write_queue=2, pool_size=1)
     gate = write_gate(db)
     release = asyncio.Event()
 

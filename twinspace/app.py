@@ -181,7 +181,9 @@ def template_environment(settings: Settings) -> jinja2.Environment:
 
 def create_app(settings: Settings) -> SecurityHeadersMiddleware:
     wire()
-    db = Database(settings.database_url, write_queue=settings.write_queue)
+    db = Database(
+        settings.database_url, write_queue=settings.write_queue, pool_size=settings.db_pool
+    )
     sio = create_sio(settings)
     rt = Runtime(
         settings=settings,

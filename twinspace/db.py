@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
+from twinspace.db_pool import ping_when_idle
 from twinspace.writer import PoolAdmission, SqliteWriter
 
 NAMING = {
@@ -70,21 +71,24 @@ class Database:
         *,
         echo: bool = False,
         write_queue: int = 256,
-        pool_size: int = 10,
-        max_overflow: int = 20,
+        pool_size: int = 30,
     ) -> None:
         """``write_queue``: units of work that may wait for their turn before the next one
-        is refused with ``busy``; ``pool_size``/``max_overflow``: PostgreSQL connections."""
+        is refused with ``busy``; ``pool_size``: PostgreSQL connections of this process, all
+        kept open (an overflow of short-lived connections costs the database a new backend
+        for each during a reconnect storm)."""
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         kwargs: dict[str, Any] = {"echo": echo}
         if self.is_sqlite:
             kwargs["connect_args"] = {"timeout": 30}
         else:
-            kwargs.update(pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True)
+            kwargs.update(pool_size=pool_size, max_overflow=0)
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         if self.is_sqlite:
             _configure_sqlite(self.engine)
+        else:
+            ping_when_idle(self.engine)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         single = self.engine.execution_options(twinspace_one_statement=True)
         self.statement_sessions = async_sessionmaker(single, expire_on_commit=False)
@@ -98,7 +102,7 @@ class Database:
             writes = self.writer_engine.execution_options(twinspace_writer=True)
             self.writer = SqliteWriter(writes, queue_limit=write_queue)
         else:  # leave a few connections of the pool to readers
-            slots = max(1, pool_size + max_overflow - 4)
+            slots = max(1, pool_size - 4)
             self.admission = PoolAdmission(slots, queue_limit=write_queue)
         self.on_commit: Published | None = None
 

@@ -102,6 +102,7 @@ class Settings:
     node_id: str | None = None  # TWINSPACE_NODE_ID: stable, unique per process; None: random
     node_grace_seconds: float = 30.0  # a node silent this long (and 4 beats) is swept as dead
     write_queue: int = 256  # units of work waiting to write; past it: `busy` at once
+    db_pool: int = 30  # PostgreSQL connections per process, kept open
     label_min_days: int = 60  # how long a project is open before its teachers may apply
     retention_days: int = 1095  # a closed TwinSpace, its pupils and files are purged after this
     pupil_notice_days: int = 30  # a closed TwinSpace's pupil accounts are disabled after this
@@ -157,6 +158,7 @@ class Settings:
             ("MAX_UPLOAD_BYTES", "max_upload_bytes"),
             ("SPACE_QUOTA_BYTES", "space_quota_bytes"),
             ("WRITE_QUEUE", "write_queue"),
+            ("DB_POOL", "db_pool"),
             ("LABEL_MIN_DAYS", "label_min_days"),
             ("RETENTION_DAYS", "retention_days"),
             ("PUPIL_NOTICE_DAYS", "pupil_notice_days"),
