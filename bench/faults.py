@@ -235,6 +235,8 @@ async def scenario_drop(inst: Installation, args: argparse.Namespace) -> dict[st
         **judge(clients, sent, stats).as_dict(),
         "internal_error_acks": stats.internal_errors,
         "server_errors_logged": inst.server_errors(),
+        "acks": dict(stats.acks),
+        "reconnects": stats.reconnects,
     }
     await asyncio.gather(*(c.stop() for c in clients))
     return result

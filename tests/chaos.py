@@ -191,10 +191,12 @@ class ChaosClient:
     async def _join(self) -> None:
         """Join the room, catch up from the last applied id; on refusal, drop and retry."""
         try:
-            ack = await self.call("join", {"room": self.member.room})
+            ack = await self.call("join", {"room": self.member.room, "after": self.last})
             if not ack.get("ok"):
                 raise Lost(f"join refused: {ack}")
-            await self.catch_up()
+            self._take(ack["events"])  # what it missed comes with the join's ack
+            if ack["more"]:
+                await self.catch_up()
             self.synced_at = time.monotonic()
             self.ready.set()
         except (Lost, TimeoutError):
@@ -282,6 +284,13 @@ class ChaosClient:
         while self.last + 1 in self.received:
             self.last += 1
 
+    def _take(self, events: list[dict[str, Any]]) -> None:
+        for envelope in events:
+            if envelope["type"] != "chat.message":
+                self.received.setdefault(envelope["id"], "")  # not a chat message
+            self._apply(envelope)
+            self.last = max(self.last, envelope["id"])
+
     def _schedule_catch_up(self) -> None:
         if self._catching is not None and not self._catching.done():
             self._catch_again = True
@@ -301,11 +310,7 @@ class ChaosClient:
                 if not ack.get("ok"):
                     raise Lost(f"catchup refused: {ack}")
                 self.stats.catchups += 1
-                for envelope in ack["events"]:
-                    if envelope["type"] != "chat.message":
-                        self.received.setdefault(envelope["id"], "")  # not a chat message
-                    self._apply(envelope)
-                    self.last = max(self.last, envelope["id"])
+                self._take(ack["events"])
                 if not ack.get("more"):
                     break
             if not self._catch_again:
@@ -326,7 +331,7 @@ class ChaosClient:
         else:
             sent.outcome = f"error:{ack.get('error')}"
             sent.error_acks += 1
-        self.stats.acks[sent.outcome.split(":")[0]] += 1
+        self.stats.acks[sent.outcome] += 1
 
     async def send_until_answered(self, sent: Sent, deadline: float) -> None:
         """Send, and after a lost ack or a server failure send again with the same client_id

@@ -78,6 +78,34 @@ async def test_catch_up_after_disconnect_misses_nothing(server: RunningServer, c
     assert [e["data"]["text"] for e in caught["events"]] == [f"while away {n}" for n in range(7)]
 
 
+async def test_joining_again_with_after_brings_what_was_missed_in_its_ack(connect_as) -> None:
+    """A reconnecting client joins with the last id it applied: the ack carries what a
+    catchup from that id answers, so it is back in sync in one round trip."""
+    anne = await connect_as("anne")
+    lea = await connect_as("lea")
+    last_seen = (await lea.call("join", {"room": GENERAL}))["last_id"]
+    await lea.close()
+    sent_ids = [
+        (await anne.call("chat:send", {"room": GENERAL, "text": f"missed {n}"}))["id"]
+        for n in range(3)
+    ]
+
+    back = await connect_as("lea")
+    rejoined = await back.call("join", {"room": GENERAL, "after": last_seen})
+    assert rejoined["ok"] is True and rejoined["last_id"] == sent_ids[-1]
+    assert [e["id"] for e in rejoined["events"]] == sent_ids and rejoined["more"] is False
+    caught = await back.call("catchup", {"room": GENERAL, "after": last_seen})
+    assert rejoined["events"] == caught["events"]
+
+    up_to_date = await back.call("join", {"room": GENERAL, "after": sent_ids[-1]})
+    assert up_to_date["events"] == [] and up_to_date["more"] is False
+    plain = await back.call("join", {"room": GENERAL})
+    assert "events" not in plain and "more" not in plain
+    for wrong in (-1, "3", True, 2.5):
+        refused = await back.call("join", {"room": GENERAL, "after": wrong})
+        assert refused["ok"] is False and refused["error"] == "invalid", (wrong, refused)
+
+
 async def test_http_send_reaches_live_clients(server: RunningServer, connect_as) -> None:
     from tests.support import api_login
 

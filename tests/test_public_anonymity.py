@@ -236,10 +236,11 @@ async def test_public_crawl_finds_no_pupil(server: RunningServer, connect_as) ->
     for who in (None, "nss-fr"):
         live = await connect_as(who)
         for room in rooms:
-            joined = await live.call("join", {"room": room})
+            joined = await live.call("join", {"room": room, "after": 0})
             assert joined["ok"], joined
             caught = await live.call("catchup", {"room": room, "after": 0})
             assert caught["ok"] and (room == "space:1:home" or caught["events"]), caught
+            assert joined["events"] == caught["events"]  # the same anonymised events
             leaks += _json_leaks(caught, pupil_ids, f"catchup {room}")
             leaks += _text_leaks(json.dumps(caught, ensure_ascii=False), words, pupil_ids, room)
     # A pupil writes while the public is in the room: the live event names no pupil.

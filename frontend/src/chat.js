@@ -406,9 +406,12 @@ export function startChat(section) {
 
   // --- the connection --------------------------------------------------------------------------
   onConnect(socket, async () => {
-    const ack = await call(socket, "join", { room });
+    // the join's ack also carries what was missed since lastId (one round trip)
+    const ack = await call(socket, "join", { room, after: lastId });
     if (!ack.ok) { say(ack.message || t.notSent, true); return; }
-    const missed = ack.last_id > lastId ? await catchUp() : 0;
+    let missed = 0;
+    for (const ev of ack.events || []) if (apply(ev)) missed += 1;
+    if (ack.more) missed += await catchUp();
     if (!described) {
       described = true;
       await describeRendered();

@@ -316,7 +316,9 @@ export function widgetBoard({ container, url, t, onInsert = () => {}, onGone = (
         const batch = queued;
         queued = [];
         const r = await runOnce(batch);
-        result = { ok: r.ok, fresh: new Map([...result.fresh, ...r.fresh]) };
+        // what every run added: a later run that finds nothing new must not hide an earlier find
+        for (const [id, added] of r.fresh) result.fresh.set(id, [...(result.fresh.get(id) || []), ...added]);
+        result = { ok: r.ok, fresh: result.fresh };
       } while (again);
       return result;
     })().finally(() => {

@@ -363,7 +363,8 @@ export function startPages(root) {
     say(widgetStatus(articleId), doneText(t, spec));
     return () => {
       if (key && restoreFocus(key)) return;
-      const added = result.fresh.get(spec.widget) || [];
+      // (a later refresh may have swapped the widget again: take the item now in the page)
+      const added = (result.fresh.get(spec.widget) || []).map((li) => document.getElementById(li.id)).filter(Boolean);
       if (/\.create$/.test(spec.command || "") && added.length) {
         focusItem(added[0]);
         return;
@@ -640,7 +641,8 @@ export function startPages(root) {
   async function join(name) {
     const state = rooms.get(name);
     if (!state) return { ok: false };
-    const ack = await call(socket, "join", { room: name });
+    // after a reconnect the join's ack also carries what was missed (one round trip)
+    const ack = await call(socket, "join", state.synced ? { room: name, after: state.last } : { room: name });
     if (!ack.ok) return { ok: false, ack };
     state.seen = Math.max(state.seen, ack.last_id);
     if (!state.synced) {
@@ -653,7 +655,16 @@ export function startPages(root) {
       if (name === pageRoom && board) board.refresh();
       return { ok: true, missed: 0 };
     }
-    const missed = ack.last_id > state.last ? await catchUp(name) : 0;
+    let missed = 0;
+    for (const event of ack.events || []) {
+      if (event.id <= state.last) continue;
+      state.last = event.id;
+      apply(event, false);
+      missed += 1;
+    }
+    // events this reader may not see are left out: up to last_id, nothing more to ask
+    if (ack.events && !ack.more) state.last = Math.max(state.last, ack.last_id);
+    if (ack.last_id > state.last) missed += await catchUp(name);
     return { ok: true, missed };
   }
 

@@ -47,6 +47,16 @@ def _cookies(environ: dict[str, Any]) -> SimpleCookie:
 WRONG_PAYLOAD = N_("The payload does not match the protocol's description.")
 
 
+def _after(data: dict[str, Any], *, required: bool) -> int | None:
+    """The ``after`` of a join or a catchup: the last event id the caller applied."""
+    after = data.get("after", 0 if required else None)
+    if after is None and not required:
+        return None
+    if isinstance(after, bool) or not isinstance(after, int) or after < 0:
+        raise Invalid(N_("'after' must be a whole number, 0 or more."))
+    return after
+
+
 def register_handlers(rt: Runtime) -> None:
     sio, db = rt.sio, rt.db
     buckets = TokenBuckets(rt.settings.socket_events_per_second, rt.settings.socket_event_burst)
@@ -172,15 +182,25 @@ def register_handlers(rt: Runtime) -> None:
         sid: str, state: dict[str, Any], user: User | None, data: dict[str, Any]
     ) -> dict[str, Any]:
         ref = parse_room(data.get("room"))
+        after = _after(data, required=False)
         async with db.read() as session:
             target, viewer = await access_room_name(session, user, ref)
         await sio.enter_room(sid, ref.name)  # enter first: anything committed later is delivered
         async with db.read() as session:
             last_id = await get_last_seq(session, ref.name)
+            missed = (
+                await _events_after(session, state, user, target, viewer, ref.name, after)
+                if after is not None and after < last_id
+                else None
+            )
         for feature in features():
             if feature.joined is not None:
                 await feature.joined(rt, sid, target, user, viewer)
-        return {"ok": True, "room": ref.name, "last_id": last_id, "role": viewer.role.value}
+        ack = {"ok": True, "room": ref.name, "last_id": last_id, "role": viewer.role.value}
+        if after is not None:  # what the caller missed, as a catchup would answer it
+            events, more = missed or ([], False)
+            ack.update(events=events, more=more)
+        return ack
 
     @on("leave")
     async def leave(
@@ -198,22 +218,36 @@ def register_handlers(rt: Runtime) -> None:
         sid: str, state: dict[str, Any], user: User | None, data: dict[str, Any]
     ) -> dict[str, Any]:
         ref = parse_room(data.get("room"))
-        after = data.get("after", 0)
-        if isinstance(after, bool) or not isinstance(after, int) or after < 0:
-            raise Invalid(N_("'after' must be a whole number, 0 or more."))
+        after = _after(data, required=True) or 0
         async with db.read() as session:
             target, viewer = await access_room_name(session, user, ref)
-            events = await get_events_after(session, ref.name, after, CATCHUP_LIMIT + 1)
-            more = len(events) > CATCHUP_LIMIT
-            events = events[:CATCHUP_LIMIT]
-            for feature in features():
-                if feature.catchup is not None:
-                    events = await feature.catchup(rt, session, user, target, viewer, events)
-            if not viewer.is_member:  # a public room: pupils appear as "A pupil of …"
-                events = await public_events(
-                    session, target.space.id, events, gettext_for(state.get("locale", "en"))
-                )
+            events, more = await _events_after(
+                session, state, user, target, viewer, ref.name, after
+            )
         return {"ok": True, "room": ref.name, "events": events, "more": more}
+
+    async def _events_after(
+        session: Any,
+        state: dict[str, Any],
+        user: User | None,
+        target: Any,
+        viewer: Any,
+        room: str,
+        after: int,
+    ) -> tuple[list[dict[str, Any]], bool]:
+        """The events of a room after an id, oldest first, at most CATCHUP_LIMIT, as this
+        viewer may see them; and whether there are more."""
+        events = await get_events_after(session, room, after, CATCHUP_LIMIT + 1)
+        more = len(events) > CATCHUP_LIMIT
+        events = events[:CATCHUP_LIMIT]
+        for feature in features():
+            if feature.catchup is not None:
+                events = await feature.catchup(rt, session, user, target, viewer, events)
+        if not viewer.is_member:  # a public room: pupils appear as "A pupil of …"
+            events = await public_events(
+                session, target.space.id, events, gettext_for(state.get("locale", "en"))
+            )
+        return events, more
 
     for feature in features():  # chat:*, the generic ``tool`` command, tools' own events
         if feature.socket_events is not None:

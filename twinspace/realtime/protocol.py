@@ -35,6 +35,7 @@ from twinspace.realtime.protocol_schemas import (
     Empty,
     ErrorAck,
     EventOut,
+    Join,
     Joined,
     Left,
     Ok,
@@ -86,7 +87,7 @@ def server_event(name: str, summary: str, payload: Any) -> None:
 
 # --- the events ---------------------------------------------------------------------------
 
-client_event("join", "Subscribe to a room the caller may read", RoomPayload, Joined)
+client_event("join", "Subscribe to a room the caller may read", Join, Joined)
 client_event("leave", "Unsubscribe from a room", RoomPayload, Left)
 client_event("catchup", "Every event of a room after an id, oldest first", Catchup, CaughtUp)
 client_event(

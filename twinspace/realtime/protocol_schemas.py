@@ -19,13 +19,6 @@ class Catchup(RoomPayload):
     after: int = Field(0, ge=0, description="the last event id the client applied")
 
 
-class Joined(Answer):
-    ok: Literal[True]
-    room: str
-    last_id: int
-    role: str
-
-
 class Left(Answer):
     ok: Literal[True]
     room: str
@@ -37,6 +30,24 @@ class EventOut(Answer):
     type: str = Field(description="chat.message, page.updated, blog.post_created...")
     data: dict[str, Any]
     at: str | None = None
+
+
+class Join(RoomPayload):
+    after: int | None = Field(
+        None,
+        ge=0,
+        description="the last event id the client applied: the ack then also carries what "
+        "it missed, as `catchup` would answer it",
+    )
+
+
+class Joined(Answer):
+    ok: Literal[True]
+    room: str
+    last_id: int
+    role: str
+    events: list[EventOut] | None = Field(None, description="with `after`: the missed events")
+    more: bool | None = Field(None, description="with `after`: call `catchup` for the rest")
 
 
 class CaughtUp(Answer):

@@ -38,8 +38,9 @@ async def on_joined(rt: Runtime, sid: str, target: Any, user: User | None, viewe
         return
     async with rt.db.unit_of_work(bounded=False) as uow:  # presence must match the sockets
         await do_enter(uow.session, sid, target.chat, user, viewer.role)
-    await emit_presence(rt, target.chat, to=sid)
+        users = await get_present(uow.session, target.chat.id)  # (sent once committed)
     name = chat_room_name(target.chat.space_id, target.chat.name)
+    await rt.sio.emit("presence", {"room": name, "users": users}, to=sid)
     presence_deltas(rt.sio, rt.db).touched(target.chat.id, name, user.id)
 
 
