@@ -149,6 +149,7 @@ async def scenario_kill(inst: Installation, args: argparse.Namespace) -> dict[st
         "final_catchup_s": round(time.monotonic() - synced, 1),
         **judge(clients, sent, stats).as_dict(),
         "reconnects": stats.reconnects,
+        "catchups": stats.catchups,
     }
     await asyncio.gather(*(c.stop() for c in clients))
     return result
@@ -237,6 +238,9 @@ async def scenario_drop(inst: Installation, args: argparse.Namespace) -> dict[st
         "server_errors_logged": inst.server_errors(),
         "acks": dict(stats.acks),
         "reconnects": stats.reconnects,
+        "catchups": stats.catchups,
+        "resyncs": stats.resyncs,
+        "live_copies": stats.live_copies,
     }
     await asyncio.gather(*(c.stop() for c in clients))
     return result

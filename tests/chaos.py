@@ -131,6 +131,7 @@ class ChaosClient:
         self._runner: asyncio.Task[None] | None = None
         self._catching: asyncio.Task[None] | None = None
         self._catch_again = False
+        self._joining = False  # a join is in flight: its ack brings what the live events skip
         self._stopping = False
         self.synced_at = 0.0  # monotonic time of the last completed (re)synchronisation
 
@@ -186,6 +187,7 @@ class ChaosClient:
             else:
                 raise Lost(f"namespace refused: {packet!r}")
         self.stats.connects += 1
+        self._joining = True
         asyncio.get_running_loop().create_task(self._join())
 
     async def _join(self) -> None:
@@ -195,11 +197,15 @@ class ChaosClient:
             if not ack.get("ok"):
                 raise Lost(f"join refused: {ack}")
             self._take(ack["events"])  # what it missed comes with the join's ack
+            self._joining = False
             if ack["more"]:
                 await self.catch_up()
+            elif self.received and max(self.received) > self.last:  # live ones past a gap
+                asyncio.get_running_loop().call_later(GAP_WAIT, self._check_gap, max(self.received))
             self.synced_at = time.monotonic()
             self.ready.set()
         except (Lost, TimeoutError):
+            self._joining = False
             if self.ws is not None:
                 with contextlib.suppress(Exception):
                     await self.ws.close()
@@ -265,7 +271,7 @@ class ChaosClient:
         ):
             self.stats.live_copies += 1
             self._apply(payload)
-            if payload["id"] > self.last:  # a gap below this id: it may still come live
+            if payload["id"] > self.last and not self._joining:  # a gap: it may still come live
                 event_id = payload["id"]
                 asyncio.get_running_loop().call_later(GAP_WAIT, self._check_gap, event_id)
 

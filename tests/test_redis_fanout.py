@@ -75,3 +75,55 @@ async def test_removed_member_on_b_receives_nothing_more(redis_url: str, spawn_s
             await client.close()
         for http in (anne_http, tom_http, lea_http):
             await http.aclose()
+
+
+async def test_a_burst_from_another_process_is_delivered_in_batches_in_order(
+    redis_url: str, settings
+) -> None:
+    """The Redis listener reads on while what it read waits for the next delivery pass: a
+    burst of another process's events reaches the sockets in a few passes, not one per event
+    (under a reconnect storm, one pass per event left other processes' events seconds
+    behind the local ones, and every client fetched them again as a gap)."""
+    import dataclasses
+    import json
+
+    import redis.asyncio as aioredis
+
+    from tests.conftest import start_server, stop_server
+
+    running = await start_server(dataclasses.replace(settings, redis_url=redis_url))
+    manager = running.runtime.sio.manager
+    publisher = aioredis.Redis.from_url(redis_url)
+    lea_http = await api_login(running.url, "lea")
+    lea = await LiveClient().connect(running.url, lea_http.cookies["ts_session"])
+    try:
+        assert (await lea.call("join", {"room": GENERAL}))["ok"]
+        for _ in range(500):  # until the process's listener is subscribed
+            if (await publisher.pubsub_numsub(manager.channel))[0][1] > 0:
+                break
+            await asyncio.sleep(0.01)
+        before = manager.passes
+        ids = list(range(10_001, 10_051))
+        async with publisher.pipeline(transaction=False) as pipe:
+            for event_id in ids:
+                envelope = {"room": GENERAL, "id": event_id, "type": "probe", "data": {}}
+                message = {
+                    "method": "emit",
+                    "event": "event",
+                    "data": envelope,
+                    "namespace": "/",
+                    "room": GENERAL,
+                    "skip_sid": None,
+                    "callback": None,
+                    "host_id": "another-process",
+                }
+                pipe.publish(manager.channel, json.dumps(message))
+            await pipe.execute()
+        await lea.wait_for(lambda e: e["id"] == ids[-1])
+        assert [e["id"] for e in lea.events if e["id"] in ids] == ids  # once each, in order
+        assert manager.passes - before < len(ids) // 2
+    finally:
+        await lea.close()
+        await lea_http.aclose()
+        await publisher.aclose()
+        await stop_server(running)

@@ -90,7 +90,12 @@ class Database:
         else:
             ping_when_idle(self.engine)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
-        single = self.engine.execution_options(twinspace_one_statement=True)
+        # one statement is atomic on its own: SQLite skips BEGIN (see _configure_sqlite),
+        # PostgreSQL runs it in autocommit (no BEGIN and ROLLBACK round trips around it)
+        single = self.engine.execution_options(
+            twinspace_one_statement=True,
+            **({} if self.is_sqlite else {"isolation_level": "AUTOCOMMIT"}),
+        )
         self.statement_sessions = async_sessionmaker(single, expire_on_commit=False)
         writer = self.engine.execution_options(twinspace_writer=True)
         self.write_sessions = async_sessionmaker(writer, expire_on_commit=False)
@@ -113,9 +118,9 @@ class Database:
 
     @asynccontextmanager
     async def read_statement(self) -> AsyncIterator[AsyncSession]:
-        """A read session for ONE statement (a session lookup, a count): on SQLite it runs
-        without BEGIN, a single statement being atomic on its own. Reads that must agree
-        with each other take ``read()``."""
+        """A read session for ONE statement (a session lookup, a count): it runs without
+        BEGIN (SQLite) or in autocommit (PostgreSQL), a single statement being atomic on its
+        own. Reads that must agree with each other take ``read()``."""
         async with self.statement_sessions() as session:
             yield session
 

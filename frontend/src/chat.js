@@ -405,12 +405,20 @@ export function startChat(section) {
   }) : { size: 0, seen() {}, resume() {} };
 
   // --- the connection --------------------------------------------------------------------------
+  let joining = false; // the join's ack brings what live events arriving meanwhile skip
   onConnect(socket, async () => {
     // the join's ack also carries what was missed since lastId (one round trip)
-    const ack = await call(socket, "join", { room, after: lastId });
+    joining = true;
+    let ack;
+    try {
+      ack = await call(socket, "join", { room, after: lastId });
+    } finally {
+      joining = false;
+    }
     if (!ack.ok) { say(ack.message || t.notSent, true); return; }
     let missed = 0;
     for (const ev of ack.events || []) if (apply(ev)) missed += 1;
+    applyEarly();
     if (ack.more) missed += await catchUp();
     if (!described) {
       described = true;
@@ -434,12 +442,17 @@ export function startChat(section) {
   function liveEvent(event) {
     if (event.id > lastId + 1) {
       early.set(event.id, event);
-      if (!gapTimer) {
-        gapTimer = setTimeout(() => { gapTimer = null; early.clear(); catchUp(); }, GAP_WAIT_MS);
-      }
+      if (!gapTimer && !joining) startGapTimer();
       return;
     }
     apply(event, true);
+    applyEarly();
+  }
+  function startGapTimer() {
+    gapTimer = setTimeout(() => { gapTimer = null; early.clear(); catchUp(); }, GAP_WAIT_MS);
+  }
+  // the held events that now follow lastId; a gap still open after a join is waited for
+  function applyEarly() {
     while (early.has(lastId + 1)) {
       const next = early.get(lastId + 1);
       early.delete(lastId + 1);
@@ -447,6 +460,7 @@ export function startChat(section) {
     }
     for (const id of [...early.keys()]) if (id <= lastId) early.delete(id);
     if (!early.size && gapTimer) { clearTimeout(gapTimer); gapTimer = null; }
+    else if (early.size && !gapTimer && !joining) startGapTimer();
   }
 
   socket.on("event", (event) => {

@@ -528,7 +528,7 @@ export function startPages(root) {
 
   // --- live: rooms, ids, catch-up --------------------------------------------------------------
   const socket = openSocket();
-  const rooms = new Map(); // name -> {last, seen, synced, early, catching, again}
+  const rooms = new Map(); // name -> {last, seen, synced, joining, early, catching, again}
   const track = (name) => rooms.set(name, { last: 0, seen: 0, synced: false, early: [], catching: null, again: false });
   if (pageRoom) track(pageRoom);
   if (member) track(roomChannel);
@@ -624,7 +624,7 @@ export function startPages(root) {
   function receive(event) {
     const state = rooms.get(event.room);
     if (!state) return;
-    if (!state.synced) {
+    if (!state.synced || state.joining) { // the join's ack brings what comes before these
       state.early.push(event);
       return;
     }
@@ -642,8 +642,17 @@ export function startPages(root) {
     const state = rooms.get(name);
     if (!state) return { ok: false };
     // after a reconnect the join's ack also carries what was missed (one round trip)
-    const ack = await call(socket, "join", state.synced ? { room: name, after: state.last } : { room: name });
-    if (!ack.ok) return { ok: false, ack };
+    state.joining = state.synced;
+    let ack;
+    try {
+      ack = await call(socket, "join", state.synced ? { room: name, after: state.last } : { room: name });
+    } finally {
+      state.joining = false;
+    }
+    if (!ack.ok) {
+      state.early = state.synced ? [] : state.early; // a rejoin refused: nothing to place
+      return { ok: false, ack };
+    }
     state.seen = Math.max(state.seen, ack.last_id);
     if (!state.synced) {
       // first join: the page was rendered a moment ago; whatever happened since is fetched once
@@ -664,7 +673,10 @@ export function startPages(root) {
     }
     // events this reader may not see are left out: up to last_id, nothing more to ask
     if (ack.events && !ack.more) state.last = Math.max(state.last, ack.last_id);
+    const held = state.early.sort((a, b) => a.id - b.id);
+    state.early = [];
     if (ack.last_id > state.last) missed += await catchUp(name);
+    for (const event of held) receive(event);
     return { ok: true, missed };
   }
 

@@ -9,6 +9,12 @@ loop tick are delivered in one pass over the room's participants; ``emit`` retur
 its packets are queued, as the stock one does (so an event still leaves before the ack
 that follows it).
 
+Events that arrive from other processes (the Redis listener reads them one after another)
+are queued without waiting for their delivery (``detached_delivery``): the listener goes
+on reading while they wait for the next pass, so under load the events of other processes
+are delivered in batches instead of one per loop turn, and do not fall seconds behind the
+local ones.
+
 Only emits with an acknowledgement callback (never used for rooms here) take the stock
 path. ``FrameFanout`` is a manager subclass, the extension point python-socketio offers
 (``client_manager=``); the Redis manager inherits it for the local delivery.
@@ -17,11 +23,32 @@ path. ``FrameFanout`` is a manager subclass, the extension point python-socketio
 from __future__ import annotations
 
 import asyncio
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import socketio
 from engineio import packet as eio_packet
 from socketio import packet as sio_packet
+
+_DETACHED: contextvars.ContextVar[bool] = contextvars.ContextVar("fanout_detached", default=False)
+
+
+@contextmanager
+def detached_delivery() -> Iterator[None]:
+    """Emits of this task return once their packets are batched, before the batch is queued
+    on the sockets (for the Redis listener: no ack of ours follows these events)."""
+    token = _DETACHED.set(True)
+    try:
+        yield
+    finally:
+        _DETACHED.reset(token)
+
+
+def _retrieved(done: asyncio.Future[None]) -> None:
+    if not done.cancelled():
+        done.exception()
 
 
 class _Batch:
@@ -38,6 +65,7 @@ class FrameFanout(socketio.AsyncManager):
         super().__init__(*args, **kwargs)
         self._pending: dict[tuple[str, Any, frozenset[str]], _Batch] = {}
         self.frames_queued = 0  # packets handed to sockets (for tests and benchmarks)
+        self.passes = 0  # deliveries to a room's participants (several emits share one)
 
     async def emit(
         self,
@@ -76,12 +104,15 @@ class FrameFanout(socketio.AsyncManager):
         if batch is None:
             loop = asyncio.get_running_loop()
             batch = self._pending[key] = _Batch(skip, loop.create_future())
+            batch.done.add_done_callback(_retrieved)  # detached emitters never await it
             loop.call_soon(self._deliver, key)
         batch.frames.extend(eio_packet.Packet(eio_packet.MESSAGE, p) for p in encoded)
-        await asyncio.shield(batch.done)
+        if not _DETACHED.get():
+            await asyncio.shield(batch.done)
 
     def _deliver(self, key: tuple[str, Any, frozenset[str]]) -> None:
         batch = self._pending.pop(key)
+        self.passes += 1
         namespace, room, _ = key
         try:
             sockets = self.server.eio.sockets

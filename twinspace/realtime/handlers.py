@@ -17,7 +17,7 @@ from typing import Any
 from socketio.exceptions import ConnectionRefusedError as Refused
 from sqlalchemy import delete, select
 
-from twinspace.accounts.auth import get_session_user
+from twinspace.accounts.auth import get_session_user, is_live
 from twinspace.accounts.cookies import LANG_COOKIE, SESSION_COOKIE
 from twinspace.accounts.models import AuthSession, User
 from twinspace.errors import DomainError, Invalid, NotFound, RateLimited, Unauthorized
@@ -79,7 +79,7 @@ def register_handlers(rt: Runtime) -> None:
             "locale": negotiate(None, lang, environ.get("HTTP_ACCEPT_LANGUAGE")),
         }
         if SESSION_COOKIE in jar:
-            async with db.read() as session:
+            async with db.read_statement() as session:
                 found = await get_session_user(session, jar[SESSION_COOKIE].value)
             if found is not None and await _register(sid, found[0].id):
                 state.update(session_id=found[0].id, user_id=found[1].id)
@@ -92,7 +92,7 @@ def register_handlers(rt: Runtime) -> None:
         before our row existed, so it is this check that must see the session gone."""
         async with db.unit_of_work() as uow:
             uow.session.add(LiveSocket(sid=sid, session_id=session_id))
-        async with db.read() as session:
+        async with db.read_statement() as session:
             alive = await session.scalar(select(AuthSession.id).where(AuthSession.id == session_id))
         if alive is None:  # ended meanwhile: this socket goes on as an anonymous one
             async with db.unit_of_work() as uow:
@@ -114,7 +114,7 @@ def register_handlers(rt: Runtime) -> None:
     async def current_user(sid: str, state: dict[str, Any]) -> User | None:
         if state.get("session_id") is None:
             return None
-        async with db.read() as session:
+        async with db.read_statement() as session:
             row = (
                 await session.execute(
                     select(AuthSession, User)
@@ -122,7 +122,7 @@ def register_handlers(rt: Runtime) -> None:
                     .where(AuthSession.id == state["session_id"])
                 )
             ).first()
-        if row is None or not row[1].is_active:
+        if row is None or not is_live(row[0], row[1]):
             await sio.disconnect(sid)
             raise Unauthorized(N_("Your session has ended. Log in again."))
         return row[1]

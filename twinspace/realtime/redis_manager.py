@@ -21,7 +21,7 @@ from redis.asyncio.client import PubSub
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
-from twinspace.realtime.fanout import FrameFanout
+from twinspace.realtime.fanout import FrameFanout, detached_delivery
 
 log = logging.getLogger(__name__)
 # Fail fast while Redis is down (redis-py would otherwise retry with growing sleeps): an
@@ -76,7 +76,8 @@ class TwinSpaceRedisManager(socketio.AsyncRedisManager, FrameFanout):
         return None  # lost for other processes: their resync after reconnecting recovers it
 
     async def _handle_emit(self, message: dict[str, Any]) -> None:
-        await super()._handle_emit(message)
+        with detached_delivery():  # read on: the next pass delivers these in one batch
+            await super()._handle_emit(message)
         if self.metrics is not None and message.get("event") == "event":
             origin = "local" if message.get("host_id") == self.host_id else "remote"
             if origin == "remote" and message.get("data"):
