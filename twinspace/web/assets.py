@@ -33,7 +33,7 @@ class Assets:
         return "src/app.js" in self.manifest
 
     def url(self, source: str) -> str:
-        """``asset("static/css/app.css")`` → ``/static/build/app-Z6UKGFBZ.css`` once built,
+        """``asset("static/css/base.css")`` → ``/static/build/base-Z6UKGFBZ.css`` once built,
         the unhashed file otherwise (a checkout before ``npm run build``)."""
         hashed = self.manifest.get(source)
         if hashed is not None:
