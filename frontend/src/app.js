@@ -40,7 +40,7 @@ if (document.querySelector("[data-print], .feed[data-rooms], [data-unread-count]
 when("#meeting[data-space]", () => import("./meeting.js").then((m) => m.startMeeting));
 when("#bell", () => import("./notifications.js").then((m) => m.startBell));
 when("[data-network-live]", () => import("./network.js").then((m) => m.startNetworkLive));
-when("select[data-follows]", () => import("./network.js").then((m) => m.followCountry));
+when("select[data-follows]", () => import("./school-select.js").then((m) => m.followCountry));
 when("[data-wiki-editor]", () => import("./wiki.js").then((m) => m.startWiki));
 when("form[data-label-draft]", () => import("./label.js").then((m) => m.startLabelDraft));
 const autosaved = document.querySelectorAll("form[data-autosave]");

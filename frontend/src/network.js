@@ -15,21 +15,3 @@ export function startNetworkLive(notice) {
     if (kinds.some((prefix) => kind.startsWith(prefix))) notice.hidden = false;
   });
 }
-
-// Registration: the school list shows the chosen country's schools only (without JavaScript
-// it shows them all, grouped by country; the server checks the pair either way).
-export function followCountry(select) {
-  const country = document.getElementById(select.dataset.follows);
-  if (!country) return;
-  const update = () => {
-    for (const group of select.querySelectorAll("optgroup[data-country]")) {
-      const shown = !country.value || group.dataset.country === country.value;
-      group.hidden = !shown;
-      group.disabled = !shown;
-    }
-    const chosen = select.selectedOptions[0];
-    if (chosen && chosen.parentElement.disabled) select.value = "new";
-  };
-  country.addEventListener("change", update);
-  update();
-}
