@@ -10,7 +10,8 @@ A page is kept under everything it was rendered from:
   zone, and the exact address (scheme, host, path and query) — what one reader is shown is
   never served to another;
 - the clock: a page saying "just now" or "5 minutes ago" is kept only until that text
-  would change (``watching_the_clock``).
+  would change (``watching_the_clock``), and no page is kept past the day (UTC) it was
+  rendered on (Home's upcoming calendar events start from today).
 
 What must differ between two answers is a placeholder in the kept page, filled in for
 each answer: the CSP nonce and the mask of the CSRF token. Only ``200 text/html`` answers
@@ -108,7 +109,9 @@ def cached_page(view: View) -> View:
         if cache.max_chars == 0:
             return await view(request)
         reader = await get_page_reader(request)
+        now = datetime.now(UTC)
         key = (
+            now.date(),
             view.__module__,
             view.__qualname__,
             request.url.scheme,
@@ -121,7 +124,6 @@ def cached_page(view: View) -> View:
             reader.unread,
             reader.content_epoch,
         )
-        now = datetime.now(UTC)
         csrf_token = reader.csrf_token
         kept = cache.get(key, now)
         if kept is not None:
