@@ -146,3 +146,24 @@ async def test_a_page_saying_just_now_is_not_kept_past_the_minute(
         assert later is not None and later.group(1) == "1 minute ago"
     finally:
         await anne.aclose()
+
+
+async def test_metrics_count_the_pages_served_from_the_cache(server: RunningServer) -> None:
+    def figure(text: str, name: str) -> float:
+        found = re.search(rf"^{re.escape(name)} (\S+)$", text, re.M)
+        assert found is not None, name
+        return float(found.group(1))
+
+    public = httpx.AsyncClient(base_url=server.url)
+    try:
+        before = (await public.get("/metrics")).text
+        for _ in range(3):
+            assert (await public.get("/gallery")).status_code == 200
+        after = (await public.get("/metrics")).text
+        hits = 'twinspace_page_cache_reads_total{outcome="hit"}'
+        misses = 'twinspace_page_cache_reads_total{outcome="miss"}'
+        assert figure(after, hits) - figure(before, hits) == 2
+        assert figure(after, misses) - figure(before, misses) == 1
+        assert figure(after, "twinspace_page_cache_characters") > 1000
+    finally:
+        await public.aclose()

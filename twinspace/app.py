@@ -288,6 +288,7 @@ def create_app(settings: Settings) -> SecurityHeadersMiddleware:
     app.state.redis_probe = None
     app.state.templates = Jinja2Templates(env=template_environment(settings))
     app.state.page_cache = PageCache(settings.page_cache_mb * 1024 * 1024)
+    app_metrics.watch_page_cache(app.state.page_cache)
     app.state.assets = Assets(static_dir)
     app.state.templates.env.globals["asset"] = app.state.assets.url
     compressed = GZipMiddleware(
