@@ -128,6 +128,7 @@ async def _render_room(
 
 
 def room_index(room: Room):
+    @cached_page
     async def view(request: Request) -> Response:
         return await _render_room(request, request.path_params["space_id"], room, None)
 
