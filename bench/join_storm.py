@@ -185,7 +185,12 @@ def main() -> int:
         os.sched_setaffinity(0, {CLIENT_CPU})
     work_dir = Path(tempfile.mkdtemp(prefix="join-storm-"))
     setup = argparse.Namespace(
-        clients=1, senders=1, sockets_per_account=1, pg_cluster=None, no_gc_freeze=False
+        clients=1,
+        senders=1,
+        sockets_per_account=1,
+        pg_cluster=None,
+        no_gc_freeze=False,
+        gc_threshold=None,
     )
     results: dict[str, dict[str, Any]] = {}
     try:

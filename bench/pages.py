@@ -3,7 +3,9 @@ measured in the same run with wrk.
 
 Each server runs alone on CPU 0 (taskset), wrk on CPU 1, 32 connections, plain HTTP/1.1
 without compression (both sides alike). For each TwinSpace page the bare server is started
-with a page of that page's size, so the ratio compares like with like.
+with a page of that page's size, so the ratio compares like with like. TwinSpace is measured
+twice: with its page cache (as it ships) and without (``TWINSPACE_PAGE_CACHE_MB=0``: what
+rendering costs, as on the first read after a write).
 
     apt-get install wrk      # once
     .venv/bin/python bench/pages.py [--seconds 10] [--connections 32]
@@ -80,18 +82,21 @@ def main() -> None:
     work_dir = Path(tempfile.mkdtemp(prefix="twinspace-pages-"))
     env = clean_env() | {"TWINSPACE_VAR_DIR": str(work_dir / "var")}
     run_step([*twinspace_command(), "demo"], env, "twinspace demo")
-    port = free_port()
-    cmd = ["taskset", "-c", SERVER_CPU, *twinspace_command(), "serve", "--port", str(port)]
-    cmd += ["--log-level", "warning"]
-    rows = []
-    with server_process(cmd, env, port, work_dir / "twinspace.log"):
-        base = f"http://127.0.0.1:{port}"
-        cookies = {"anne": login(base, "anne")}
-        for label, path, who in PAGES:
-            cookie = cookies.get(who) if who else None
-            size = len(fetch(base + path, cookie))
-            ours = wrk(base + path, cookie, args.seconds, args.connections)
-            rows.append([label, path, size, ours])
+    rows: list[list] = [[label, path] for label, path, _ in PAGES]
+    for cache_mb in ("0", "32"):  # without the page cache, then as it ships
+        port = free_port()
+        cmd = ["taskset", "-c", SERVER_CPU, *twinspace_command(), "serve", "--port", str(port)]
+        cmd += ["--log-level", "warning"]
+        served = env | {"TWINSPACE_PAGE_CACHE_MB": cache_mb}
+        with server_process(cmd, served, port, work_dir / f"twinspace-{cache_mb}.log"):
+            base = f"http://127.0.0.1:{port}"
+            cookies = {"anne": login(base, "anne")}
+            for row, (_, path, who) in zip(rows, PAGES, strict=True):
+                cookie = cookies.get(who) if who else None
+                size = len(fetch(base + path, cookie))
+                if len(row) == 2:
+                    row.append(size)
+                row.append(wrk(base + path, cookie, args.seconds, args.connections))
     for row in rows:  # the baselines, one at a time on the same CPU
         with bare(row[2], work_dir) as url:
             row.append(wrk(url, None, args.seconds, args.connections))
@@ -100,10 +105,14 @@ def main() -> None:
         f"{args.seconds} s each, {os.cpu_count()} CPUs"
     )
     print(
-        f"{'page':28} {'path':20} {'bytes':>7} {'TwinSpace r/s':>14} {'bare r/s':>9} {'ratio':>6}"
+        f"{'page':28} {'path':20} {'bytes':>7} {'no cache r/s':>13} {'TwinSpace r/s':>14} "
+        f"{'bare r/s':>9} {'ratio':>6}"
     )
-    for label, path, size, ours, theirs in rows:
-        print(f"{label:28} {path:20} {size:7} {ours:14.0f} {theirs:9.0f} {ours / theirs:6.2f}")
+    for label, path, size, uncached, ours, theirs in rows:
+        print(
+            f"{label:28} {path:20} {size:7} {uncached:13.0f} {ours:14.0f} {theirs:9.0f} "
+            f"{ours / theirs:6.2f}"
+        )
     shutil.rmtree(work_dir, ignore_errors=True)
 
 

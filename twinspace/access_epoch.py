@@ -20,14 +20,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.sql.dml import UpdateBase
 
-from twinspace.events import RoomCounter
+from twinspace import epochs
 
 EPOCH_KEY = "epoch:access"  # room names all start with "space:" or "user:"
 WATCHED_TABLES = frozenset(
@@ -41,7 +39,6 @@ WATCHED_TABLES = frozenset(
     }
 )
 WATCHED_DELETES = frozenset({"users"})  # cascades remove memberships without the ORM
-_BUMPED = "twinspace_access_epoch_bumped"
 
 
 def _touches(table: str, deleting: bool) -> bool:
@@ -49,18 +46,7 @@ def _touches(table: str, deleting: bool) -> bool:
 
 
 def _bump(session: Session) -> None:
-    if session.info.get(_BUMPED) == id(session.get_transaction()):
-        return  # once per transaction is enough
-    connection = session.connection()
-    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(RoomCounter.__table__).values(room=EPOCH_KEY, last_seq=1)
-    connection.execute(
-        statement.on_conflict_do_update(
-            index_elements=["room"],
-            set_={"last_seq": RoomCounter.__table__.c.last_seq + 1},
-        )
-    )
-    session.info[_BUMPED] = id(session.get_transaction())
+    epochs.bump(session, EPOCH_KEY)
 
 
 @event.listens_for(Session, "after_flush")
@@ -89,5 +75,4 @@ def _on_execute(state: ORMExecuteState) -> None:
 
 async def read_epoch(session: AsyncSession) -> int:
     """The epoch as this transaction sees it (0 before the first bump)."""
-    value = await session.scalar(select(RoomCounter.last_seq).where(RoomCounter.room == EPOCH_KEY))
-    return int(value or 0)
+    return await epochs.read(session, EPOCH_KEY)

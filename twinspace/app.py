@@ -68,6 +68,8 @@ from twinspace.web.assets import Assets, CachedStaticFiles
 from twinspace.web.context import render, translate
 from twinspace.web.http_cache import HttpCacheMiddleware
 from twinspace.web.middleware import RequestContextMiddleware, SecurityHeadersMiddleware
+from twinspace.web.page_cache import PageCache
+from twinspace.web.routing import index_routes
 from twinspace.wiring import wire
 
 log = logging.getLogger(__name__)
@@ -279,11 +281,14 @@ def create_app(settings: Settings) -> SecurityHeadersMiddleware:
         },
         lifespan=lifespan,
     )
+    index_routes(app.router)
     app.state.runtime = rt
     app.state.metrics = app_metrics
     app.state.migration_heads = health.migration_heads(settings.database_url)
     app.state.redis_probe = None
     app.state.templates = Jinja2Templates(env=template_environment(settings))
+    app.state.page_cache = PageCache(settings.page_cache_mb * 1024 * 1024)
+    app_metrics.watch_page_cache(app.state.page_cache)
     app.state.assets = Assets(static_dir)
     app.state.templates.env.globals["asset"] = app.state.assets.url
     compressed = GZipMiddleware(
@@ -297,4 +302,5 @@ def create_app(settings: Settings) -> SecurityHeadersMiddleware:
         socketio.ASGIApp(sio, other_asgi_app=wrapped, socketio_path="socket.io")
     )
     asgi.runtime = rt  # type: ignore[attr-defined]
+    asgi.starlette = app  # type: ignore[attr-defined]
     return asgi

@@ -231,6 +231,7 @@ def _has_sansio() -> bool:
 
 def main(argv: list[str] | None = None) -> None:
     import twinspace.access_epoch  # noqa: F401, PLC0415 - writes here move the access epoch too
+    import twinspace.content_epoch  # noqa: F401, PLC0415 - and the content epoch
 
     parser = argparse.ArgumentParser(prog="twinspace", description="TwinSpace server")
     parser.add_argument("--version", action="version", version=f"twinspace {version()}")

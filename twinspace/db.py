@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -96,6 +97,7 @@ class Database:
             twinspace_one_statement=True,
             **({} if self.is_sqlite else {"isolation_level": "AUTOCOMMIT"}),
         )
+        self.statement_engine = single
         self.statement_sessions = async_sessionmaker(single, expire_on_commit=False)
         writer = self.engine.execution_options(twinspace_writer=True)
         self.write_sessions = async_sessionmaker(writer, expire_on_commit=False)
@@ -123,6 +125,12 @@ class Database:
         own. Reads that must agree with each other take ``read()``."""
         async with self.statement_sessions() as session:
             yield session
+
+    @asynccontextmanager
+    async def statement_connection(self) -> AsyncIterator[AsyncConnection]:
+        """``read_statement`` for a Core statement on a hot path: no ORM session around it."""
+        async with self.statement_engine.connect() as connection:
+            yield connection
 
     @asynccontextmanager
     async def unit_of_work(self, *, bounded: bool = False) -> AsyncIterator[UnitOfWork]:

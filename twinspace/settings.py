@@ -112,6 +112,7 @@ class Settings:
     frontend_dir: Path = field(default_factory=frontend_dir)
     ice_servers: tuple[dict, ...] = ()  # TWINSPACE_ICE_SERVERS: STUN/TURN for video meetings
     meeting_url: str | None = None  # https://meet.example.org/{room}: an outside meeting server
+    page_cache_mb: int = 32  # rendered pages kept per process (twinspace/web/page_cache.py); 0: off
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -138,6 +139,9 @@ class Settings:
         }
         values["ice_servers"] = parse_ice_servers(_env("ICE_SERVERS"))
         values["meeting_url"] = _env("MEETING_URL") or None
+        page_cache = _env("PAGE_CACHE_MB")
+        if page_cache is not None:
+            values["page_cache_mb"] = max(0, int(page_cache))
         values["node_id"] = parse_node_id(_env("NODE_ID"))
         transports = tuple(
             t.strip() for t in (_env("SOCKET_TRANSPORTS", "") or "").split(",") if t.strip()

@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Select, bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from twinspace.accounts.models import AuthSession, LoginAttempt, User
@@ -177,20 +177,43 @@ async def check_login(
     return LoggedIn(token=token, session=auth, user=user)
 
 
+def session_id_of(token: str | None) -> str | None:
+    """The session id a cookie's token stands for (None: no such token can exist)."""
+    if not token or len(token) > 128:
+        return None
+    return hash_token(token)
+
+
+def session_user_statement() -> Select[tuple[AuthSession, User]]:
+    """``session_user_query`` with the id as the bound parameter ``session_id``: a caller
+    on a hot path builds it once (SQLAlchemy memoizes a statement's cache key on the
+    object) and passes ``session_id_of(token)`` at each execution."""
+    return (
+        select(AuthSession, User)
+        .join(User, User.id == AuthSession.user_id)
+        .where(AuthSession.id == bindparam("session_id"))
+    )
+
+
 def session_user_query(token: str | None) -> Select[tuple[AuthSession, User]] | None:
     """The login session of a cookie's token with its user (None: no such token can exist);
     callers may add columns, and check the row with ``is_live``."""
-    if not token or len(token) > 128:
+    session_id = session_id_of(token)
+    if session_id is None:
         return None
     return (
         select(AuthSession, User)
         .join(User, User.id == AuthSession.user_id)
-        .where(AuthSession.id == hash_token(token))
+        .where(AuthSession.id == session_id)
     )
 
 
 def is_live(auth: AuthSession, user: User) -> bool:
-    return auth.expires_at > utcnow() and user.is_active
+    return session_is_live(auth.expires_at, user.is_active)
+
+
+def session_is_live(expires_at: datetime, user_is_active: bool) -> bool:
+    return expires_at > utcnow() and user_is_active
 
 
 async def get_session_user(

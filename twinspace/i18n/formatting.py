@@ -14,6 +14,8 @@ tools render deep inside a view format for the right reader without passing it a
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -41,6 +43,9 @@ class Reader:
 
 
 _reader: ContextVar[Reader | None] = ContextVar("twinspace_reader", default=None)
+_clock_changes: ContextVar[list[datetime] | None] = ContextVar(
+    "twinspace_clock_changes", default=None
+)
 
 
 def current_reader() -> Reader:
@@ -99,11 +104,35 @@ def absolute(moment: datetime, reader: Reader) -> str:
     return str(pattern).replace("{1}", day).replace("{0}", clock)
 
 
+@contextmanager
+def watching_the_clock() -> Iterator[list[datetime]]:
+    """Collect, while rendering, the moments at which what ``when`` wrote stops being true
+    ("just now" becomes "1 minute ago"; a future moment becomes "just now"): a cached page
+    is kept until the earliest of them."""
+    changes: list[datetime] = []
+    token = _clock_changes.set(changes)
+    try:
+        yield changes
+    finally:
+        _clock_changes.reset(token)
+
+
+def _changes_at(moment: datetime) -> None:
+    changes = _clock_changes.get()
+    if changes is not None:
+        changes.append(moment)
+
+
 def relative(moment: datetime, reader: Reader, now: datetime) -> str | None:
     """ "5 minutes ago" for a recent past moment, else None (the absolute form is used)."""
     seconds = (now - _aware(moment)).total_seconds()
-    if seconds < 0 or seconds >= RELATIVE_HOURS * 3600:
+    if seconds < 0:
+        _changes_at(_aware(moment))  # in the future: relative once it has passed
         return None
+    if seconds >= RELATIVE_HOURS * 3600:
+        return None
+    unit = 60 if seconds < RELATIVE_MINUTES * 60 else 3600
+    _changes_at(_aware(moment) + timedelta(seconds=(seconds // unit + 1) * unit))
     if seconds < 60:
         return gettext_for(reader.locale)(JUST_NOW)
     if seconds < RELATIVE_MINUTES * 60:

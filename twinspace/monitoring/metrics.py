@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import socketio
 from prometheus_client import (
@@ -21,6 +22,8 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.exceptions import HTTPException
@@ -49,6 +52,32 @@ def joined_rooms(sio: socketio.AsyncServer) -> int:
         for name, members in rooms.items()
         if name is not None and members and name not in sids and not str(name).startswith("user:")
     )
+
+
+class PageCacheFigures(Protocol):
+    hits: int
+    misses: int
+    chars: int
+
+
+class _PageCacheCollector(Collector):
+    def __init__(self, cache: PageCacheFigures) -> None:
+        self.cache = cache
+
+    def collect(self) -> Iterator[Metric]:
+        reads = CounterMetricFamily(
+            "twinspace_page_cache_reads",
+            "Pages asked from this process's page cache (outcome=hit: served as kept)",
+            labels=["outcome"],
+        )
+        reads.add_metric(["hit"], self.cache.hits)
+        reads.add_metric(["miss"], self.cache.misses)
+        yield reads
+        yield GaugeMetricFamily(
+            "twinspace_page_cache_characters",
+            "Characters of rendered pages this process keeps",
+            value=self.cache.chars,
+        )
 
 
 class Metrics:
@@ -88,6 +117,9 @@ class Metrics:
             "Times this process re-subscribed to Redis and told its sockets to catch up",
             registry=r,
         )
+
+    def watch_page_cache(self, cache: PageCacheFigures) -> None:
+        self.registry.register(_PageCacheCollector(cache))
 
     def observe_delivery(self, envelope: dict[str, Any], origin: str) -> None:
         at = envelope.get("at")

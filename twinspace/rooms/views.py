@@ -30,11 +30,13 @@ from twinspace.web.context import (
     render,
     runtime,
 )
+from twinspace.web.page_cache import cached_page
 from twinspace.web.shell import shell_context
 
 PUPIL_ROLES = {Role.PUPIL.value, Role.PUPIL_ADMIN.value}
 
 
+@cached_page
 async def home(request: Request) -> Response:
     auth = await get_auth(request)
     async with runtime(request).db.read() as session:
@@ -129,6 +131,7 @@ async def api_publish_home(request: Request) -> JSONResponse:
     answer=S.GalleryOut,
     auth="none",
 )
+@cached_page
 async def gallery(request: Request) -> Response:
     """Published TwinSpaces with their partner countries and subjects; ?subject= narrows."""
     async with runtime(request).db.read() as session:

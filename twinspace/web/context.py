@@ -3,17 +3,26 @@ and template rendering with the reader's language."""
 
 from __future__ import annotations
 
+import functools
+import secrets
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+from sqlalchemy import Select, bindparam, select
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
-from twinspace.accounts.auth import is_live, session_user_query
+from twinspace.accounts.auth import (
+    is_live,
+    session_id_of,
+    session_is_live,
+    session_user_statement,
+)
 from twinspace.accounts.cookies import SESSION_COOKIE
 from twinspace.accounts.models import AuthSession, User
+from twinspace.content_epoch import content_epoch_column
 from twinspace.errors import Forbidden, Invalid, Unauthorized
 from twinspace.i18n import N_, gettext_for, translations
 from twinspace.i18n.formatting import current_reader, set_reader
@@ -25,6 +34,11 @@ from twinspace.schema import check_body
 from twinspace.web.csrf import mask_token, token_matches
 
 JSON_BODY_MAX = 256 * 1024  # a blog post of 100,000 characters fits
+# Placeholders of a page rendered for the page cache (twinspace/web/page_cache.py): each
+# answer gets its own CSP nonce and its own mask of the CSRF token. Random per process, so
+# that no content can contain them; letters and digits only, which no escaping changes.
+NONCE_SLOT = "nonce" + secrets.token_hex(16)
+CSRF_SLOT = "csrf" + secrets.token_hex(16)
 
 
 class CsrfFailed(Forbidden):
@@ -42,21 +56,71 @@ def runtime(request: Request) -> Runtime:
     return request.app.state.runtime
 
 
+@functools.cache
+def _auth_statement() -> Select[tuple[AuthSession, User, int]]:
+    return session_user_statement().add_columns(unread_column(User.id))
+
+
 async def get_auth(request: Request) -> RequestAuth:
     cached = getattr(request.state, "auth", None)
     if cached is not None:
         return cached
     auth = RequestAuth(None, None)
-    query = session_user_query(request.cookies.get(SESSION_COOKIE))
-    if query is not None:  # one statement: the session, its user and the bell's count
+    session_id = session_id_of(request.cookies.get(SESSION_COOKIE))
+    if session_id is not None:  # one statement: the session, its user and the bell's count
         async with runtime(request).db.read_statement() as session:
-            row = (await session.execute(query.add_columns(unread_column(User.id)))).first()
+            found = await session.execute(_auth_statement(), {"session_id": session_id})
+            row = found.first()
         if row is not None and is_live(row[0], row[1]):
             auth = RequestAuth(row[0], row[1], int(row[2] or 0))
     if auth.user is not None and auth.user.time_zone:
         set_reader(zone=auth.user.time_zone)
     request.state.auth = auth
     return auth
+
+
+@dataclass(frozen=True)
+class PageReader:
+    """Who reads a page, as the page cache needs it: without loading the account."""
+
+    user_id: int | None
+    csrf_token: str | None
+    unread: int
+    content_epoch: int
+
+
+@functools.cache
+def _reader_statement() -> Select[tuple[Any, ...]]:
+    return (
+        select(
+            AuthSession.expires_at,
+            AuthSession.csrf_token,
+            User.id,
+            User.is_active,
+            User.time_zone,
+            unread_column(User.id),
+            content_epoch_column(),
+        )
+        .join(User, User.id == AuthSession.user_id)
+        .where(AuthSession.id == bindparam("session_id"))
+    )
+
+
+async def get_page_reader(request: Request) -> PageReader:
+    """``get_auth``'s answer in one Core statement (no ORM objects) with the content epoch;
+    a reader whose session is missing, expired or disabled reads as the public."""
+    db = runtime(request).db
+    session_id = session_id_of(request.cookies.get(SESSION_COOKIE))
+    async with db.statement_connection() as connection:
+        if session_id is not None:
+            found = await connection.execute(_reader_statement(), {"session_id": session_id})
+            row = found.first()
+            if row is not None and session_is_live(row.expires_at, row.is_active):
+                if row.time_zone:
+                    set_reader(zone=row.time_zone)
+                return PageReader(row.id, row.csrf_token, int(row[5] or 0), int(row[6] or 0))
+        epoch = await connection.scalar(select(content_epoch_column()))
+    return PageReader(None, None, 0, int(epoch or 0))
 
 
 async def require_user(request: Request) -> tuple[RequestAuth, User]:
@@ -146,12 +210,16 @@ async def render(
     templates: Jinja2Templates = request.app.state.templates
     auth = await get_auth(request)
     locale = locale_of(request)
+    filling_cache = getattr(request.state, "filling_page_cache", False)
     base = {
         "_": gettext_for(locale),
         "locale": locale,
-        "csp_nonce": getattr(request.state, "csp_nonce", ""),
+        # a page rendered for the cache holds placeholders, filled in for each answer
+        "csp_nonce": NONCE_SLOT if filling_cache else getattr(request.state, "csp_nonce", ""),
         "user": auth.user,
-        "csrf_token": mask_token(auth.session.csrf_token) if auth.session else "",
+        "csrf_token": (CSRF_SLOT if filling_cache else mask_token(auth.session.csrf_token))
+        if auth.session
+        else "",
         "assets_built": request.app.state.assets.built,
         "unread_notifications": auth.unread,
         "mail_verification": bool(runtime(request).settings.smtp_url),

@@ -13,16 +13,16 @@ import string
 
 ALPHABET = string.ascii_letters + string.digits + "-_"
 _INDEX = {char: i for i, char in enumerate(ALPHABET)}
+assert len(ALPHABET) == 64
 
 
 def mask_token(token: str) -> str:
     if not token or any(char not in _INDEX for char in token):
         return token
-    mask = "".join(secrets.choice(ALPHABET) for _ in token)
-    cipher = "".join(
-        ALPHABET[(_INDEX[t] + _INDEX[m]) % len(ALPHABET)] for t, m in zip(token, mask, strict=True)
+    mask = [byte & 63 for byte in secrets.token_bytes(len(token))]  # 64 letters: uniform
+    return "".join(ALPHABET[m] for m in mask) + "".join(
+        ALPHABET[(_INDEX[t] + m) & 63] for t, m in zip(token, mask, strict=True)
     )
-    return mask + cipher
 
 
 def _unmask(value: str) -> str | None:

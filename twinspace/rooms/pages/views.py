@@ -25,6 +25,7 @@ from twinspace.spaces.context import SpaceAccess
 from twinspace.spaces.models import Space
 from twinspace.spaces.queries import facts, get_space_and_viewer, get_viewer
 from twinspace.web.context import check_form_write, get_auth, locale_of, render, runtime, translate
+from twinspace.web.page_cache import cached_page
 
 ROOM_PATHS = {"activities": Room.ACTIVITIES, "teachers": Room.TEACHERS, "pupils": Room.PUPILS}
 
@@ -127,12 +128,14 @@ async def _render_room(
 
 
 def room_index(room: Room):
+    @cached_page
     async def view(request: Request) -> Response:
         return await _render_room(request, request.path_params["space_id"], room, None)
 
     return view
 
 
+@cached_page
 async def page_view(request: Request) -> Response:
     """The page; with ``?fragment=widgets`` only its applications (scripts swap them in live)."""
     fragment = request.query_params.get("fragment") == "widgets"
