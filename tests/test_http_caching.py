@@ -70,8 +70,9 @@ async def test_static_files_have_hashed_names_cached_for_a_year(server: RunningS
             answer = await http.get(link, headers=GZIP)
             assert answer.status_code == 200, link
             assert answer.headers["cache-control"] == "public, max-age=31536000, immutable"
-            if link.endswith((".css", ".js")):
-                assert answer.headers["content-encoding"] == "gzip"
+            if link.endswith((".css", ".js")) and len(answer.content) >= 1024:
+                # smaller files (the print sheet) are under GZipMiddleware's minimum_size
+                assert answer.headers.get("content-encoding") == "gzip", link
         icon = await http.get("/favicon.ico")
         assert icon.status_code == 301
         assert (
