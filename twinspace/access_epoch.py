@@ -18,12 +18,7 @@ under a key that no room name can take.
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import ORMExecuteState, Session
-from sqlalchemy.sql.dml import UpdateBase
 
 from twinspace import epochs
 
@@ -45,32 +40,7 @@ def _touches(table: str, deleting: bool) -> bool:
     return table in WATCHED_TABLES or (deleting and table in WATCHED_DELETES)
 
 
-def _bump(session: Session) -> None:
-    epochs.bump(session, EPOCH_KEY)
-
-
-@event.listens_for(Session, "after_flush")
-def _after_flush(session: Session, _context: Any) -> None:
-    for deleting, objects in (
-        (False, session.new),
-        (False, session.dirty),
-        (True, session.deleted),
-    ):
-        for obj in objects:
-            table = getattr(obj, "__tablename__", None)
-            if table is not None and _touches(table, deleting):
-                _bump(session)
-                return
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _on_execute(state: ORMExecuteState) -> None:
-    statement = state.statement
-    if isinstance(statement, UpdateBase):
-        table = getattr(statement, "table", None)
-        name = getattr(table, "name", None)
-        if name is not None and _touches(name, state.is_delete):
-            _bump(state.session)
+epochs.bump_on_writes(EPOCH_KEY, _touches)
 
 
 async def read_epoch(session: AsyncSession) -> int:

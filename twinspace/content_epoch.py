@@ -22,11 +22,6 @@ commit one after the other.
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import event
-from sqlalchemy.orm import ORMExecuteState, Session
-from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.sql.selectable import ScalarSelect
 
 from twinspace import epochs
@@ -49,26 +44,11 @@ NOT_SHOWN_ON_CACHED_PAGES = frozenset(
 )
 
 
-def _shown(table: str | None) -> bool:
-    return table is not None and table not in NOT_SHOWN_ON_CACHED_PAGES
+def _shown(table: str, _deleting: bool) -> bool:
+    return table not in NOT_SHOWN_ON_CACHED_PAGES
 
 
-@event.listens_for(Session, "after_flush")
-def _after_flush(session: Session, _context: Any) -> None:
-    for objects in (session.new, session.dirty, session.deleted):
-        for obj in objects:
-            if _shown(getattr(obj, "__tablename__", None)):
-                epochs.bump(session, EPOCH_KEY, SHARDS)
-                return
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _on_execute(state: ORMExecuteState) -> None:
-    statement = state.statement
-    if isinstance(statement, UpdateBase):
-        table = getattr(statement, "table", None)
-        if _shown(getattr(table, "name", None)):
-            epochs.bump(state.session, EPOCH_KEY, SHARDS)
+epochs.bump_on_writes(EPOCH_KEY, _shown, SHARDS)
 
 
 def content_epoch_column() -> ScalarSelect[int]:

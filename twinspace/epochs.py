@@ -11,12 +11,15 @@ new value also sees the write, in this process or any other.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.sql.selectable import ScalarSelect
 
 from twinspace.events import RoomCounter
@@ -45,6 +48,32 @@ def bump(session: Session, key: str, shards: int = 1) -> None:
         )
     )
     bumped[key] = transaction
+
+
+def bump_on_writes(key: str, touches: Callable[[str, bool], bool], shards: int = 1) -> None:
+    """Bump ``key`` in every transaction that writes a table for which
+    ``touches(table, deleting)`` is true: ORM flushes and ORM-executed INSERT/UPDATE/DELETE
+    (so no write path can forget it)."""
+
+    @event.listens_for(Session, "after_flush")
+    def _after_flush(session: Session, _context: Any) -> None:
+        for deleting, objects in (
+            (False, session.new),
+            (False, session.dirty),
+            (True, session.deleted),
+        ):
+            for obj in objects:
+                table = getattr(obj, "__tablename__", None)
+                if table is not None and touches(table, deleting):
+                    bump(session, key, shards)
+                    return
+
+    @event.listens_for(Session, "do_orm_execute")
+    def _on_execute(state: ORMExecuteState) -> None:
+        if isinstance(state.statement, UpdateBase):
+            name = getattr(getattr(state.statement, "table", None), "name", None)
+            if name is not None and touches(name, state.is_delete):
+                bump(state.session, key, shards)
 
 
 def sharded_column(key: str, shards: int) -> ScalarSelect[int]:
