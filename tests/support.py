@@ -10,6 +10,9 @@ from typing import Any
 
 import httpx
 import socketio
+from sqlalchemy import event
+
+from twinspace.db import Database
 
 DEMO_PASSWORD = "demo-pass"
 Login = Callable[[str], Awaitable[httpx.AsyncClient]]
@@ -89,3 +92,26 @@ def starlette_app(asgi: Any) -> Any:
     while not hasattr(app, "routes"):
         app = getattr(app, "other_asgi_app", None) or app.app
     return app
+
+
+class StatementCounter:
+    """Counts the statements a process runs: on its pool's engine, and on its loop reader
+    (one-statement reads of a SQLite file on the loop's thread, twinspace/loop_reads.py)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.count = 0
+
+    def __enter__(self) -> StatementCounter:
+        event.listen(self.db.engine.sync_engine, "before_cursor_execute", self._counted)
+        if self.db.loop_reader is not None:
+            self.db.loop_reader.connection.set_trace_callback(self._counted)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        event.remove(self.db.engine.sync_engine, "before_cursor_execute", self._counted)
+        if self.db.loop_reader is not None:
+            self.db.loop_reader.connection.set_trace_callback(None)
+
+    def _counted(self, *_: object) -> None:
+        self.count += 1

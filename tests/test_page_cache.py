@@ -10,10 +10,10 @@ import re
 from datetime import timedelta
 
 import httpx
-from sqlalchemy import event, update
+from sqlalchemy import update
 
 from tests.conftest import RunningServer
-from tests.support import api_login
+from tests.support import StatementCounter, api_login
 from tests.test_privacy import cli
 from twinspace.db import utcnow
 from twinspace.events import Event
@@ -31,29 +31,13 @@ def without_per_answer_values(html: str) -> str:
     return html
 
 
-class StatementCounter:
-    def __init__(self, server: RunningServer) -> None:
-        self.engine = server.runtime.db.engine.sync_engine
-        self.count = 0
-
-    def __enter__(self) -> StatementCounter:
-        event.listen(self.engine, "before_cursor_execute", self._counted)
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        event.remove(self.engine, "before_cursor_execute", self._counted)
-
-    def _counted(self, *_: object) -> None:
-        self.count += 1
-
-
 async def test_a_page_read_again_costs_one_statement_with_a_fresh_nonce_and_csrf_mask(
     server: RunningServer,
 ) -> None:
     anne = await api_login(server.url, "anne")
     try:
         first = await anne.get("/spaces/1")
-        with StatementCounter(server) as counter:
+        with StatementCounter(server.runtime.db) as counter:
             second = await anne.get("/spaces/1")
         assert first.status_code == second.status_code == 200
         assert counter.count == 1  # the session, its user, the bell and the content epoch

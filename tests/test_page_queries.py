@@ -17,11 +17,11 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from sqlalchemy import event, func, insert, select
+from sqlalchemy import func, insert, select
 
 import twinspace.models  # noqa: F401  (every table)
 from tests.conftest import RunningServer
-from tests.support import api_login
+from tests.support import StatementCounter, api_login
 from twinspace.db import Base, utcnow
 from twinspace.settings import Settings
 
@@ -141,27 +141,18 @@ async def test_no_page_costs_more_statements_in_a_bigger_twinspace(
 
 
 async def statements_per_page(server: RunningServer, who: str | None) -> dict[str, int]:
-    count = 0
-
-    def counted(*_: object) -> None:
-        nonlocal count
-        count += 1
-
-    engine = server.runtime.db.engine.sync_engine
     client = await api_login(server.url, who) if who else httpx.AsyncClient(base_url=server.url)
     counts: dict[str, int] = {}
-    event.listen(engine, "before_cursor_execute", counted)
     try:
         for path in pages_of(server):
             await client.get(path)  # warm caches of the process (translations, templates)
             measured = []
             for _ in range(2):
-                count = 0
-                answer = await client.get(path)
-                measured.append(count)
+                with StatementCounter(server.runtime.db) as counter:
+                    answer = await client.get(path)
+                measured.append(counter.count)
             if answer.status_code == 200:
                 counts[path] = min(measured)
     finally:
-        event.remove(engine, "before_cursor_execute", counted)
         await client.aclose()
     return counts

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import DateTime, MetaData, Select, event
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -20,6 +20,7 @@ from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
 from twinspace.db_pool import ping_when_idle
+from twinspace.loop_reads import LoopReadUnavailable, loop_reader_for
 from twinspace.writer import PoolAdmission, SqliteWriter
 
 NAMING = {
@@ -111,6 +112,7 @@ class Database:
         else:  # leave a few connections of the pool to readers
             slots = max(1, pool_size - 4)
             self.admission = PoolAdmission(slots, queue_limit=write_queue)
+        self.loop_reader = loop_reader_for(url)
         self.on_commit: Published | None = None
 
     @asynccontextmanager
@@ -131,6 +133,20 @@ class Database:
         """``read_statement`` for a Core statement on a hot path: no ORM session around it."""
         async with self.statement_engine.connect() as connection:
             yield connection
+
+    async def statement_rows(
+        self, statement: Select[Any], params: Mapping[str, Any] | None = None
+    ) -> Sequence[tuple[Any, ...]]:
+        """The rows of ONE read statement on a hot path (a session lookup for a cached
+        page): on a SQLite file, read on the loop's thread (``loop_reads.py``), else as
+        ``statement_connection``."""
+        if self.loop_reader is not None:
+            try:
+                return self.loop_reader.rows(statement, params)
+            except LoopReadUnavailable:
+                pass
+        async with self.statement_engine.connect() as connection:
+            return (await connection.execute(statement, params)).all()
 
     @asynccontextmanager
     async def unit_of_work(self, *, bounded: bool = False) -> AsyncIterator[UnitOfWork]:
@@ -156,6 +172,8 @@ class Database:
             await self.on_commit(uow.events)
 
     async def dispose(self) -> None:
+        if self.loop_reader is not None:
+            self.loop_reader.dispose()
         await self.engine.dispose()
         if self.writer is not None:
             await self.writer_engine.dispose()

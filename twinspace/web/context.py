@@ -106,20 +106,25 @@ def _reader_statement() -> Select[tuple[Any, ...]]:
     )
 
 
+@functools.cache
+def _public_epoch_statement() -> Select[tuple[Any, ...]]:
+    return select(content_epoch_column())
+
+
 async def get_page_reader(request: Request) -> PageReader:
     """``get_auth``'s answer in one Core statement (no ORM objects) with the content epoch;
     a reader whose session is missing, expired or disabled reads as the public."""
     db = runtime(request).db
     session_id = session_id_of(request.cookies.get(SESSION_COOKIE))
-    async with db.statement_connection() as connection:
-        if session_id is not None:
-            found = await connection.execute(_reader_statement(), {"session_id": session_id})
-            row = found.first()
-            if row is not None and session_is_live(row.expires_at, row.is_active):
-                if row.time_zone:
-                    set_reader(zone=row.time_zone)
-                return PageReader(row.id, row.csrf_token, int(row[5] or 0), int(row[6] or 0))
-        epoch = await connection.scalar(select(content_epoch_column()))
+    if session_id is not None:
+        found = await db.statement_rows(_reader_statement(), {"session_id": session_id})
+        if found:
+            expires_at, csrf_token, user_id, is_active, time_zone, unread, epoch = found[0]
+            if session_is_live(expires_at, is_active):
+                if time_zone:
+                    set_reader(zone=time_zone)
+                return PageReader(user_id, csrf_token, int(unread or 0), int(epoch or 0))
+    epoch = (await db.statement_rows(_public_epoch_statement()))[0][0]
     return PageReader(None, None, 0, int(epoch or 0))
 
 
