@@ -8,12 +8,12 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, delete, select
+from sqlalchemy import Column, Integer, MetaData, String, Table, delete, inspect, select, update
 
 from tests.conftest import RunningServer
 from tests.support import api_login, session_token
-from twinspace.accounts.auth import session_id_of
-from twinspace.accounts.models import AuthSession
+from twinspace.accounts.auth import live_session_user, session_id_of
+from twinspace.accounts.models import AuthSession, User
 from twinspace.db import Database
 from twinspace.loop_reads import loop_reader_for
 from twinspace.web.context import _reader_statement
@@ -86,3 +86,27 @@ async def test_a_locked_database_is_read_without_making_the_loop_wait(tmp_path: 
     finally:
         holder.close()
         await db.dispose()
+
+
+async def test_a_socket_event_reads_the_same_user_as_the_orm(server: RunningServer) -> None:
+    anne = await api_login(server.url, "anne")
+    try:
+        session_id = session_id_of(session_token(anne))
+        db = server.runtime.db
+        user = await live_session_user(db, session_id)
+        async with db.read() as session:
+            loaded = await session.scalar(
+                select(User).join(AuthSession).where(AuthSession.id == session_id)
+            )
+        assert user is not None and loaded is not None
+        for column in inspect(User).column_attrs:
+            assert getattr(user, column.key) == getattr(loaded, column.key), column.key
+        assert inspect(user).detached  # as a read through a closed session gives it
+        async with db.unit_of_work() as uow:
+            await uow.session.execute(
+                update(User).where(User.id == user.id).values(is_active=False)
+            )
+        assert await live_session_user(db, session_id) is None  # disabled: no user
+        assert await live_session_user(db, session_id_of("no-such-token")) is None
+    finally:
+        await anne.aclose()

@@ -17,7 +17,7 @@ from typing import Any
 from socketio.exceptions import ConnectionRefusedError as Refused
 from sqlalchemy import delete, select
 
-from twinspace.accounts.auth import get_session_user, is_live
+from twinspace.accounts.auth import get_session_user, live_session_user
 from twinspace.accounts.cookies import LANG_COOKIE, SESSION_COOKIE
 from twinspace.accounts.models import AuthSession, User
 from twinspace.errors import DomainError, Invalid, NotFound, RateLimited, Unauthorized
@@ -114,18 +114,11 @@ def register_handlers(rt: Runtime) -> None:
     async def current_user(sid: str, state: dict[str, Any]) -> User | None:
         if state.get("session_id") is None:
             return None
-        async with db.read_statement() as session:
-            row = (
-                await session.execute(
-                    select(AuthSession, User)
-                    .join(User, User.id == AuthSession.user_id)
-                    .where(AuthSession.id == state["session_id"])
-                )
-            ).first()
-        if row is None or not is_live(row[0], row[1]):
+        user = await live_session_user(db, state["session_id"])
+        if user is None:
             await sio.disconnect(sid)
             raise Unauthorized(N_("Your session has ended. Log in again."))
-        return row[1]
+        return user
 
     def on(name: str, limit: TokenBuckets | None = None) -> Callable[[Handler], Handler]:
         budget = limit or buckets
