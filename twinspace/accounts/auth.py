@@ -188,26 +188,13 @@ def session_id_of(token: str | None) -> str | None:
 
 
 def session_user_statement() -> Select[tuple[AuthSession, User]]:
-    """``session_user_query`` with the id as the bound parameter ``session_id``: a caller
-    on a hot path builds it once (SQLAlchemy memoizes a statement's cache key on the
-    object) and passes ``session_id_of(token)`` at each execution."""
+    """The login session of ``session_id`` (bound parameter) with its user; a caller on a
+    hot path builds it once (SQLAlchemy memoizes a statement's cache key on the object),
+    passes ``session_id_of(token)`` at each execution and checks the row with ``is_live``."""
     return (
         select(AuthSession, User)
         .join(User, User.id == AuthSession.user_id)
         .where(AuthSession.id == bindparam("session_id"))
-    )
-
-
-def session_user_query(token: str | None) -> Select[tuple[AuthSession, User]] | None:
-    """The login session of a cookie's token with its user (None: no such token can exist);
-    callers may add columns, and check the row with ``is_live``."""
-    session_id = session_id_of(token)
-    if session_id is None:
-        return None
-    return (
-        select(AuthSession, User)
-        .join(User, User.id == AuthSession.user_id)
-        .where(AuthSession.id == session_id)
     )
 
 
@@ -217,21 +204,6 @@ def is_live(auth: AuthSession, user: User) -> bool:
 
 def session_is_live(expires_at: datetime, user_is_active: bool) -> bool:
     return expires_at > utcnow() and user_is_active
-
-
-async def get_session_user(
-    session: AsyncSession, token: str | None
-) -> tuple[AuthSession, User] | None:
-    query = session_user_query(token)
-    if query is None:
-        return None
-    row = (await session.execute(query)).first()
-    if row is None:
-        return None
-    auth, user = row
-    if not is_live(auth, user):
-        return None
-    return auth, user
 
 
 @functools.cache

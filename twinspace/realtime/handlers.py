@@ -15,9 +15,9 @@ from http.cookies import CookieError, SimpleCookie
 from typing import Any
 
 from socketio.exceptions import ConnectionRefusedError as Refused
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 
-from twinspace.accounts.auth import get_session_user, live_session_user
+from twinspace.accounts.auth import live_session_user, session_id_of
 from twinspace.accounts.cookies import LANG_COOKIE, SESSION_COOKIE
 from twinspace.accounts.models import AuthSession, User
 from twinspace.errors import DomainError, Invalid, NotFound, RateLimited, Unauthorized
@@ -57,6 +57,9 @@ def _after(data: dict[str, Any], *, required: bool) -> int | None:
     return after
 
 
+_SESSION_EXISTS = select(AuthSession.id).where(AuthSession.id == bindparam("session_id"))
+
+
 def register_handlers(rt: Runtime) -> None:
     sio, db = rt.sio, rt.db
     buckets = TokenBuckets(rt.settings.socket_events_per_second, rt.settings.socket_event_burst)
@@ -78,12 +81,12 @@ def register_handlers(rt: Runtime) -> None:
             "user_id": None,
             "locale": negotiate(None, lang, environ.get("HTTP_ACCEPT_LANGUAGE")),
         }
-        if SESSION_COOKIE in jar:
-            async with db.read_statement() as session:
-                found = await get_session_user(session, jar[SESSION_COOKIE].value)
-            if found is not None and await _register(sid, found[0].id):
-                state.update(session_id=found[0].id, user_id=found[1].id)
-                await sio.enter_room(sid, f"user:{found[1].id}")
+        session_id = session_id_of(jar[SESSION_COOKIE].value) if SESSION_COOKIE in jar else None
+        if session_id is not None:
+            user = await live_session_user(db, session_id)
+            if user is not None and await _register(sid, session_id):
+                state.update(session_id=session_id, user_id=user.id)
+                await sio.enter_room(sid, f"user:{user.id}")
         await sio.save_session(sid, state)
 
     async def _register(sid: str, session_id: str) -> bool:
@@ -92,12 +95,11 @@ def register_handlers(rt: Runtime) -> None:
         before our row existed, so it is this check that must see the session gone."""
         async with db.unit_of_work() as uow:
             uow.session.add(LiveSocket(sid=sid, session_id=session_id))
-        async with db.read_statement() as session:
-            alive = await session.scalar(select(AuthSession.id).where(AuthSession.id == session_id))
-        if alive is None:  # ended meanwhile: this socket goes on as an anonymous one
+        alive = bool(await db.statement_rows(_SESSION_EXISTS, {"session_id": session_id}))
+        if not alive:  # ended meanwhile: this socket goes on as an anonymous one
             async with db.unit_of_work() as uow:
                 await uow.session.execute(delete(LiveSocket).where(LiveSocket.sid == sid))
-        return alive is not None
+        return alive
 
     @sio.event
     async def disconnect(sid: str, reason: Any = None) -> None:
