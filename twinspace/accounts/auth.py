@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import math
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, bindparam, delete, func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,7 +16,7 @@ from sqlalchemy.orm import make_transient_to_detached
 
 from twinspace.accounts.models import AuthSession, LoginAttempt, User
 from twinspace.accounts.passwords import PasswordService
-from twinspace.db import Database, utcnow
+from twinspace.db import Base, Database, utcnow
 from twinspace.errors import Invalid, RateLimited, Unauthorized
 from twinspace.i18n import N_
 from twinspace.settings import Settings
@@ -187,17 +187,6 @@ def session_id_of(token: str | None) -> str | None:
     return hash_token(token)
 
 
-def session_user_statement() -> Select[tuple[AuthSession, User]]:
-    """The login session of ``session_id`` (bound parameter) with its user; a caller on a
-    hot path builds it once (SQLAlchemy memoizes a statement's cache key on the object),
-    passes ``session_id_of(token)`` at each execution and checks the row with ``is_live``."""
-    return (
-        select(AuthSession, User)
-        .join(User, User.id == AuthSession.user_id)
-        .where(AuthSession.id == bindparam("session_id"))
-    )
-
-
 def is_live(auth: AuthSession, user: User) -> bool:
     return session_is_live(auth.expires_at, user.is_active)
 
@@ -206,30 +195,64 @@ def session_is_live(expires_at: datetime, user_is_active: bool) -> bool:
     return expires_at > utcnow() and user_is_active
 
 
-@functools.cache
-def _live_user_statement() -> tuple[Select[tuple[Any, ...]], tuple[str, ...]]:
-    columns = inspect(User).column_attrs
-    keys = tuple(attribute.key for attribute in columns)
-    statement = (
-        select(AuthSession.expires_at, *(attribute.columns[0] for attribute in columns))
-        .join(User, User.id == AuthSession.user_id)
-        .where(AuthSession.id == bindparam("session_id"))
-    )
-    return statement, keys
+M = TypeVar("M", bound=Base)
+
+
+def _detached(model: type[M], keys: Sequence[str], values: Sequence[Any]) -> M:
+    """An object of ``model`` from its columns, detached as one loaded through a session
+    that has closed is: its columns set, nothing lazy, known as persistent by its key."""
+    loaded = model(**dict(zip(keys, values, strict=True)))
+    make_transient_to_detached(loaded)
+    return loaded
+
+
+def _column_keys(model: type[Base]) -> tuple[tuple[str, ...], list[Any]]:
+    attributes = inspect(model).column_attrs
+    return tuple(a.key for a in attributes), [a.columns[0] for a in attributes]
+
+
+@dataclass(frozen=True)
+class SessionUserRead:
+    """A live session, its user and any extra columns about them, in ONE Core statement on
+    a hot path (every socket event, every request that is not a cached page), read through
+    ``Database.statement_rows``: on the loop's thread for a SQLite file, no ORM session.
+    Build one per set of extra columns, once (SQLAlchemy memoizes the statement's key)."""
+
+    statement: Select[tuple[Any, ...]]
+    session_keys: tuple[str, ...]
+    user_keys: tuple[str, ...]
+
+    @classmethod
+    def with_columns(cls, *extra: Any) -> SessionUserRead:
+        session_keys, session_columns = _column_keys(AuthSession)
+        user_keys, user_columns = _column_keys(User)
+        statement = (
+            select(*session_columns, *user_columns, *extra)
+            .join(User, User.id == AuthSession.user_id)
+            .where(AuthSession.id == bindparam("session_id"))
+        )
+        return cls(statement, session_keys, user_keys)
+
+    async def __call__(
+        self, db: Database, session_id: str
+    ) -> tuple[AuthSession, User, Sequence[Any]] | None:
+        found = await db.statement_rows(self.statement, {"session_id": session_id})
+        if not found:
+            return None
+        row, split = found[0], len(self.session_keys)
+        end = split + len(self.user_keys)
+        auth = _detached(AuthSession, self.session_keys, row[:split])
+        user = _detached(User, self.user_keys, row[split:end])
+        return (auth, user, row[end:]) if is_live(auth, user) else None
+
+
+_SESSION_USER = SessionUserRead.with_columns()
 
 
 async def live_session_user(db: Database, session_id: str) -> User | None:
-    """The user of a live session, in ONE statement on the hot path of every socket event
-    (``Database.statement_rows``: on the loop's thread for a SQLite file). The ``User`` is
-    detached, as one read through a closed session is: its columns loaded, nothing lazy."""
-    statement, keys = _live_user_statement()
-    found = await db.statement_rows(statement, {"session_id": session_id})
-    if not found:
-        return None
-    expires_at, *values = found[0]
-    user = User(**dict(zip(keys, values, strict=True)))
-    make_transient_to_detached(user)
-    return user if session_is_live(expires_at, user.is_active) else None
+    """The user of a live session (None: ended, expired, or the account disabled)."""
+    found = await _SESSION_USER(db, session_id)
+    return found[1] if found is not None else None
 
 
 async def do_end_session(db: Database, session_id: str) -> None:

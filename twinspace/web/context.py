@@ -14,12 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
-from twinspace.accounts.auth import (
-    is_live,
-    session_id_of,
-    session_is_live,
-    session_user_statement,
-)
+from twinspace.accounts.auth import SessionUserRead, session_id_of, session_is_live
 from twinspace.accounts.cookies import SESSION_COOKIE
 from twinspace.accounts.models import AuthSession, User
 from twinspace.content_epoch import content_epoch_column
@@ -56,9 +51,7 @@ def runtime(request: Request) -> Runtime:
     return request.app.state.runtime
 
 
-@functools.cache
-def _auth_statement() -> Select[tuple[AuthSession, User, int]]:
-    return session_user_statement().add_columns(unread_column(User.id))
+_SESSION_USER_UNREAD = SessionUserRead.with_columns(unread_column(User.id))
 
 
 async def get_auth(request: Request) -> RequestAuth:
@@ -68,11 +61,10 @@ async def get_auth(request: Request) -> RequestAuth:
     auth = RequestAuth(None, None)
     session_id = session_id_of(request.cookies.get(SESSION_COOKIE))
     if session_id is not None:  # one statement: the session, its user and the bell's count
-        async with runtime(request).db.read_statement() as session:
-            found = await session.execute(_auth_statement(), {"session_id": session_id})
-            row = found.first()
-        if row is not None and is_live(row[0], row[1]):
-            auth = RequestAuth(row[0], row[1], int(row[2] or 0))
+        found = await _SESSION_USER_UNREAD(runtime(request).db, session_id)
+        if found is not None:
+            session, user, (unread,) = found
+            auth = RequestAuth(session, user, int(unread or 0))
     if auth.user is not None and auth.user.time_zone:
         set_reader(zone=auth.user.time_zone)
     request.state.auth = auth
