@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from twinspace.accounts.models import User
+from twinspace.db import Database
 from twinspace.permissions import TEACHER_ROLES, Role
 from twinspace.rooms.chat.models import ChatPresence, ChatRoom
 from twinspace.spaces.models import Membership
@@ -41,17 +43,30 @@ async def do_leave(
     return left
 
 
-async def get_present(session: AsyncSession, room_id: int) -> list[dict[str, Any]]:
-    rows = await session.execute(
-        select(User.id, User.display_name, ChatPresence.role)
-        .join(User, User.id == ChatPresence.user_id)
-        .where(ChatPresence.room_id == room_id)
-        .order_by(User.display_name)
-    )
+_PRESENT = (
+    select(User.id, User.display_name, ChatPresence.role)
+    .join(User, User.id == ChatPresence.user_id)
+    .where(ChatPresence.room_id == bindparam("room_id"))
+    .order_by(User.display_name)
+)
+
+
+def _one_per_user(rows: Iterable[Sequence[Any]]) -> list[dict[str, Any]]:
     seen: dict[int, dict[str, Any]] = {}
     for user_id, name, role in rows:
         seen.setdefault(user_id, {"id": user_id, "name": name, "role": role})
     return list(seen.values())
+
+
+async def get_present(session: AsyncSession, room_id: int) -> list[dict[str, Any]]:
+    return _one_per_user(await session.execute(_PRESENT, {"room_id": room_id}))
+
+
+async def read_present(db: Database, room_id: int) -> list[dict[str, Any]]:
+    """``get_present`` as of the last commit, in one statement outside any transaction
+    (on the loop's thread for a SQLite file): a join reads the room's whole list, which
+    must not hold the process's single writer while it does."""
+    return _one_per_user(await db.statement_rows(_PRESENT, {"room_id": room_id}))
 
 
 async def get_present_among(

@@ -16,7 +16,7 @@ from twinspace.permissions import Action, Viewer, is_chat_moderator
 from twinspace.realtime.dispatch import SocketFeature, access_room_name, register_feature
 from twinspace.rooms.chat.dispatch import CHAT_COMMANDS, run_chat_command
 from twinspace.rooms.chat.models import ChatPresence, ChatRoom
-from twinspace.rooms.chat.presence import do_enter, do_leave, get_present
+from twinspace.rooms.chat.presence import do_enter, do_leave, read_present
 from twinspace.rooms.chat.presence_deltas import presence_deltas
 from twinspace.rooms.chat.visibility import visible_chat_events
 from twinspace.runtime import Runtime
@@ -27,8 +27,7 @@ from twinspace.spaces.queries import facts
 async def emit_presence(rt: Runtime, room: ChatRoom, to: str | None = None) -> None:
     """The whole "who is here now" list: to one socket that just joined, or to the room
     (after the sockets of a stopped server were swept)."""
-    async with rt.db.read() as session:
-        users = await get_present(session, room.id)
+    users = await read_present(rt.db, room.id)
     name = chat_room_name(room.space_id, room.name)
     await rt.sio.emit("presence", {"room": name, "users": users}, to=to or name)
 
@@ -38,7 +37,7 @@ async def on_joined(rt: Runtime, sid: str, target: Any, user: User | None, viewe
         return
     async with rt.db.unit_of_work(bounded=False) as uow:  # presence must match the sockets
         await do_enter(uow.session, sid, target.chat, user, viewer.role)
-        users = await get_present(uow.session, target.chat.id)  # (sent once committed)
+    users = await read_present(rt.db, target.chat.id)  # committed: this socket among them
     name = chat_room_name(target.chat.space_id, target.chat.name)
     await rt.sio.emit("presence", {"room": name, "users": users}, to=sid)
     presence_deltas(rt.sio, rt.db).touched(target.chat.id, name, user.id)
