@@ -50,3 +50,16 @@ async def test_skip_sid_and_many_emits_in_one_tick(server, connect_as) -> None:
         await asyncio.sleep(0.02)
     assert got["tom"] == [0, 1, 2, 3, 4, 99]
     assert got["lea"] == [99]
+
+
+async def test_a_payload_with_bytes_still_arrives_as_bytes(server, connect_as) -> None:
+    """Packets are encoded as text first (no walk through the payload); one holding bytes
+    takes socket.io's binary packet and its members get the bytes back."""
+    sio = server.runtime.sio
+    lea = await connect_as("lea")
+    arrived: asyncio.Future[dict] = asyncio.get_running_loop().create_future()
+    lea.sio.on("probe", lambda data: arrived.done() or arrived.set_result(data))
+    assert (await lea.call("join", {"room": GENERAL}))["ok"]
+    await sio.emit("probe", {"update": b"\x00\x01yjs", "names": ["Léa"] * 3}, to=GENERAL)
+    data = await asyncio.wait_for(arrived, 10)
+    assert data == {"update": b"\x00\x01yjs", "names": ["Léa"] * 3}

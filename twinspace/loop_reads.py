@@ -48,6 +48,7 @@ class _Prepared:
     binders: tuple[Processor, ...]
     literal: Mapping[str, Any]
     readers: tuple[Processor, ...]
+    converts: bool  # False: every column comes out of sqlite3 as Python wants it
 
     @classmethod
     def of(cls, statement: Select[Any]) -> _Prepared:
@@ -63,7 +64,8 @@ class _Prepared:
         literal = {
             name: bind.effective_value for name, bind in compiled.binds.items() if not bind.required
         }
-        return cls(compiled.string, names, binders, literal, readers)
+        converts = any(reader is not None for reader in readers)
+        return cls(compiled.string, names, binders, literal, readers, converts)
 
     def parameters(self, params: Mapping[str, Any] | None) -> list[Any]:
         values = {**self.literal, **(params or {})}
@@ -101,6 +103,8 @@ class LoopReader:
             found = self.connection.execute(prepared.sql, prepared.parameters(params)).fetchall()
         except sqlite3.OperationalError as error:  # "database is locked": never wait here
             raise LoopReadUnavailable from error
+        if not prepared.converts:  # (SQLite's own values are already what Python wants)
+            return found
         return [prepared.row(raw) for raw in found]
 
     def dispose(self) -> None:
