@@ -22,6 +22,7 @@ PostgreSQL reads stay on asyncpg, which has no thread to hop to.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -93,6 +94,7 @@ class LoopReader:
             path, timeout=0, isolation_level=None, check_same_thread=False
         )
         self.connection.execute("PRAGMA query_only=ON")
+        self._lock = threading.Lock()  # one statement at a time, whichever loop asks
         self._prepared: dict[Select[Any], _Prepared] = {}
 
     def rows(self, statement: Select[Any], params: Mapping[str, Any] | None) -> list[tuple]:
@@ -100,7 +102,9 @@ class LoopReader:
         if prepared is None:
             prepared = self._prepared[statement] = _Prepared.of(statement)
         try:
-            found = self.connection.execute(prepared.sql, prepared.parameters(params)).fetchall()
+            with self._lock:
+                cursor = self.connection.execute(prepared.sql, prepared.parameters(params))
+                found = cursor.fetchall()
         except sqlite3.OperationalError as error:  # "database is locked": never wait here
             raise LoopReadUnavailable from error
         if not prepared.converts:  # (SQLite's own values are already what Python wants)
