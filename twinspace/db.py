@@ -10,7 +10,6 @@ from typing import Any
 
 from sqlalchemy import DateTime, MetaData, Select, event
 from sqlalchemy.ext.asyncio import (
-    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -99,7 +98,6 @@ class Database:
             **({} if self.is_sqlite else {"isolation_level": "AUTOCOMMIT"}),
         )
         self.statement_engine = single
-        self.statement_sessions = async_sessionmaker(single, expire_on_commit=False)
         writer = self.engine.execution_options(twinspace_writer=True)
         self.write_sessions = async_sessionmaker(writer, expire_on_commit=False)
         self.writer: SqliteWriter | None = None
@@ -120,26 +118,13 @@ class Database:
         async with self.sessions() as session:
             yield session
 
-    @asynccontextmanager
-    async def read_statement(self) -> AsyncIterator[AsyncSession]:
-        """A read session for ONE statement (a session lookup, a count): it runs without
-        BEGIN (SQLite) or in autocommit (PostgreSQL), a single statement being atomic on its
-        own. Reads that must agree with each other take ``read()``."""
-        async with self.statement_sessions() as session:
-            yield session
-
-    @asynccontextmanager
-    async def statement_connection(self) -> AsyncIterator[AsyncConnection]:
-        """``read_statement`` for a Core statement on a hot path: no ORM session around it."""
-        async with self.statement_engine.connect() as connection:
-            yield connection
-
     async def statement_rows(
         self, statement: Select[Any], params: Mapping[str, Any] | None = None
     ) -> Sequence[tuple[Any, ...]]:
-        """The rows of ONE read statement on a hot path (a session lookup for a cached
-        page): on a SQLite file, read on the loop's thread (``loop_reads.py``), else as
-        ``statement_connection``."""
+        """The rows of ONE read statement on a hot path (a session lookup, a presence list):
+        on a SQLite file, read on the loop's thread (``loop_reads.py``); otherwise without
+        BEGIN (SQLite) or in autocommit (PostgreSQL), a single statement being atomic on its
+        own. Reads that must agree with each other take ``read()``."""
         if self.loop_reader is not None:
             try:
                 return self.loop_reader.rows(statement, params)
