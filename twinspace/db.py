@@ -19,7 +19,8 @@ from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
 from twinspace.db_pool import ping_when_idle
-from twinspace.loop_reads import LoopReadUnavailable, loop_reader_for
+from twinspace.inline_sqlite import CHECKPOINT_EVERY, inline_connector
+from twinspace.loop_reads import LoopReadUnavailable, loop_reader_for, sqlite_file
 from twinspace.writer import PoolAdmission, SqliteWriter
 
 NAMING = {
@@ -103,10 +104,25 @@ class Database:
         self.writer: SqliteWriter | None = None
         self.admission: PoolAdmission | None = None
         if self.is_sqlite:  # its own connection: never waits for one that readers hold
-            self.writer_engine = create_async_engine(url, pool_size=1, max_overflow=0, **kwargs)
-            _configure_sqlite(self.writer_engine)
+            path = sqlite_file(url)
+            if path is not None:  # a file: the writer's statements run on the loop's thread
+                self.writer_engine = create_async_engine(
+                    url,
+                    pool_size=1,
+                    max_overflow=0,
+                    echo=echo,
+                    async_creator=inline_connector(path),
+                )
+                _configure_sqlite(self.writer_engine, busy_timeout_ms=0)
+            else:
+                self.writer_engine = create_async_engine(url, pool_size=1, max_overflow=0, **kwargs)
+                _configure_sqlite(self.writer_engine)
             writes = self.writer_engine.execution_options(twinspace_writer=True)
-            self.writer = SqliteWriter(writes, queue_limit=write_queue)
+            self.writer = SqliteWriter(
+                writes,
+                queue_limit=write_queue,
+                after_commits=(self._checkpoint, CHECKPOINT_EVERY) if path else None,
+            )
         else:  # leave a few connections of the pool to readers
             slots = max(1, pool_size - 4)
             self.admission = PoolAdmission(slots, queue_limit=write_queue)
@@ -156,7 +172,16 @@ class Database:
         if uow.events and self.on_commit is not None:
             await self.on_commit(uow.events)
 
+    async def _checkpoint(self) -> None:
+        """Copy the write-ahead log into the database file, on a reader's worker thread
+        (the writer's own connection runs on the loop and leaves this to us). Passive: it
+        never waits for readers or writers."""
+        async with self.statement_engine.connect() as connection:
+            await connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+
     async def dispose(self) -> None:
+        if self.writer is not None:
+            await self.writer.settle_jobs()
         if self.loop_reader is not None:
             self.loop_reader.dispose()
         await self.engine.dispose()
@@ -164,9 +189,11 @@ class Database:
             await self.writer_engine.dispose()
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
+def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int = 30_000) -> None:
     """WAL, foreign keys, and BEGIN IMMEDIATE for writers so concurrent writers queue
-    instead of failing with 'database is locked' on lock upgrade (SQLAlchemy's pysqlite recipe)."""
+    instead of failing with 'database is locked' on lock upgrade (SQLAlchemy's pysqlite recipe).
+    ``busy_timeout_ms=0`` for a connection on the loop's thread, which waits on the loop
+    instead (``inline_sqlite.py``)."""
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -174,7 +201,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 

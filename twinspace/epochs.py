@@ -14,7 +14,7 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import event, func, select
+from sqlalchemy import bindparam, event, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -82,7 +82,10 @@ def sharded_column(key: str, shards: int) -> ScalarSelect[int]:
     return select(func.coalesce(func.sum(RoomCounter.last_seq), 0)).where(rows).scalar_subquery()
 
 
+_READ = select(RoomCounter.last_seq).where(RoomCounter.room == bindparam("counter_key"))
+
+
 async def read(session: AsyncSession, key: str) -> int:
     """The counter as this transaction sees it (0 before the first bump)."""
-    value = await session.scalar(select(RoomCounter.last_seq).where(RoomCounter.room == key))
+    value = await session.scalar(_READ, {"counter_key": key})
     return int(value or 0)

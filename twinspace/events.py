@@ -11,7 +11,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint, func, select
+from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint, bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -50,17 +50,23 @@ def envelope(event: Event) -> dict[str, Any]:
     }
 
 
-async def next_seq(session: AsyncSession, room: str) -> int:
-    """Take the room's next event id: one upsert that locks the counter row until COMMIT."""
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+def _take_next(insert: Any) -> Any:
     table = RoomCounter.__table__
-    result = await session.execute(
+    return (
         insert(table)
-        .values(room=room, last_seq=1)
+        .values(room=bindparam("counter_room"), last_seq=1)
         .on_conflict_do_update(index_elements=["room"], set_={"last_seq": table.c.last_seq + 1})
         .returning(table.c.last_seq)
     )
+
+
+_TAKE_NEXT = {"postgresql": _take_next(pg_insert), "sqlite": _take_next(sqlite_insert)}
+
+
+async def next_seq(session: AsyncSession, room: str) -> int:
+    """Take the room's next event id: one upsert that locks the counter row until COMMIT."""
+    statement = _TAKE_NEXT[session.get_bind().dialect.name]
+    result = await session.execute(statement, {"counter_room": room})
     return int(result.scalar_one())
 
 

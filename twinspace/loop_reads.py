@@ -115,11 +115,17 @@ class LoopReader:
         self.connection.close()
 
 
-def loop_reader_for(url: str) -> LoopReader | None:
-    """A loop reader for a SQLite file database, None for anything else."""
+def sqlite_file(url: str) -> str | None:
+    """The path of a SQLite file database, None for an in-memory one or another backend."""
     if not url.startswith("sqlite"):
         return None
     path = make_url(url).database
     if not path or path == ":memory:" or "mode=memory" in url:
         return None
-    return LoopReader(path)
+    return path
+
+
+def loop_reader_for(url: str) -> LoopReader | None:
+    """A loop reader for a SQLite file database, None for anything else."""
+    path = sqlite_file(url)
+    return LoopReader(path) if path is not None else None

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import logging
 import time
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 
@@ -33,6 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from twinspace.errors import Busy
 from twinspace.i18n import N_
 
+logger = logging.getLogger(__name__)
 BUSY_MESSAGE = N_("The server is busy. Try again in a moment.")
 _holding: contextvars.ContextVar[bool] = contextvars.ContextVar("twinspace_writer", default=False)
 
@@ -125,7 +127,10 @@ class SqliteWriter:
         wait_limit: float = 10.0,
         max_batch: int = 64,
         max_batch_seconds: float = 0.025,
+        after_commits: tuple[Callable[[], Awaitable[None]], int] | None = None,
     ) -> None:
+        """``after_commits=(job, n)``: run ``job`` in the background after every ``n``
+        committed batches, one run at a time (the WAL checkpoint of ``Database``)."""
         self.engine = engine  # with BEGIN IMMEDIATE (twinspace_writer=True)
         self.turn = Admission(1, queue_limit, wait_limit)
         self.max_batch = max_batch
@@ -133,6 +138,9 @@ class SqliteWriter:
         self.stats = WriterStats()
         self._batch: _Batch | None = None
         self._flushing: set[asyncio.Future[None]] = set()  # strong references to the tasks
+        self._after_commits = after_commits
+        self._since_job = 0
+        self._job: asyncio.Future[None] | None = None
 
     @asynccontextmanager
     async def session(self, bounded: bool = True) -> AsyncIterator[AsyncSession]:
@@ -236,6 +244,27 @@ class SqliteWriter:
         self.stats.largest_batch = max(self.stats.largest_batch, batch.units)
         if not batch.committed.done():
             batch.committed.set_result(None)
+        self._count_commit()
+
+    async def settle_jobs(self) -> None:
+        """Wait for the background job started after commits, if one runs."""
+        if self._job is not None and not self._job.done():
+            await asyncio.wait([self._job])
+
+    def _count_commit(self) -> None:
+        if self._after_commits is None:
+            return
+        job, every = self._after_commits
+        self._since_job += 1
+        if self._since_job >= every and (self._job is None or self._job.done()):
+            self._since_job = 0
+            self._job = asyncio.ensure_future(job())
+            self._job.add_done_callback(_log_failure)
+
+
+def _log_failure(done: asyncio.Future[None]) -> None:
+    if not done.cancelled() and done.exception() is not None:
+        logger.warning("background job after commits failed: %r", done.exception())
 
 
 class PoolAdmission:

@@ -84,26 +84,24 @@ async def get_present_among(
     return found
 
 
+_TEACHER_ROLES = [r.value for r in TEACHER_ROLES]
+_TEACHERS_PRESENT = select(ChatPresence.school_id).where(
+    ChatPresence.room_id == bindparam("room_id"), ChatPresence.role.in_(_TEACHER_ROLES)
+)
+_PARTNER_SCHOOLS = (
+    select(User.school_id)
+    .join(Membership, Membership.user_id == User.id)
+    .where(Membership.space_id == bindparam("space_id"), Membership.role.in_(_TEACHER_ROLES))
+)
+
+
 async def is_supervised(session: AsyncSession, room: ChatRoom) -> bool:
     if room.supervision == "none":
         return True
-    teacher_roles = [r.value for r in TEACHER_ROLES]
-    present_schools = set(
-        await session.scalars(
-            select(ChatPresence.school_id).where(
-                ChatPresence.room_id == room.id, ChatPresence.role.in_(teacher_roles)
-            )
-        )
-    )
+    present_schools = set(await session.scalars(_TEACHERS_PRESENT, {"room_id": room.id}))
     if not present_schools:
         return False
     if room.supervision == "one_teacher":
         return True
-    partner_schools = set(
-        await session.scalars(
-            select(User.school_id)
-            .join(Membership, Membership.user_id == User.id)
-            .where(Membership.space_id == room.space_id, Membership.role.in_(teacher_roles))
-        )
-    )
+    partner_schools = set(await session.scalars(_PARTNER_SCHOOLS, {"space_id": room.space_id}))
     return (partner_schools - {None}) <= present_schools

@@ -39,6 +39,12 @@ from twinspace.writer import BUSY_MESSAGE
 
 MESSAGES = ChatMessage.__table__
 EVENTS = Event.__table__
+# built once: the columns come with each execution's parameters
+_STORE_MESSAGE = {
+    "postgresql": pg_insert(MESSAGES).on_conflict_do_nothing().returning(MESSAGES.c.id),
+    "sqlite": sqlite_insert(MESSAGES).on_conflict_do_nothing().returning(MESSAGES.c.id),
+}
+_STORE_EVENT = insert(EVENTS)
 
 
 class NeedsFullPath(Exception):
@@ -102,14 +108,15 @@ async def lean_send(
                 },
             }
             await session.execute(
-                insert(EVENTS).values(
-                    room=name,
-                    seq=seq,
-                    type="chat.message",
-                    data=data,
-                    actor_id=user.id,
-                    created_at=now,
-                )
+                _STORE_EVENT,
+                {
+                    "room": name,
+                    "seq": seq,
+                    "type": "chat.message",
+                    "data": data,
+                    "actor_id": user.id,
+                    "created_at": now,
+                },
             )
             uow.events.append(
                 {
@@ -150,21 +157,17 @@ async def _seconds_since_last_post(session, room: ChatRoom, user_id: int, now) -
 
 
 async def _insert_message(session, room_id, author_id, text, seq, now, client_id) -> int | None:
-    dialect = session.get_bind().dialect.name
-    dml = pg_insert if dialect == "postgresql" else sqlite_insert
     result = await session.execute(
-        dml(MESSAGES)
-        .values(
-            room_id=room_id,
-            author_id=author_id,
-            text=text,
-            event_seq=seq,
-            status="visible",
-            created_at=now,
-            client_id=client_id,
-        )
-        .on_conflict_do_nothing()
-        .returning(MESSAGES.c.id)
+        _STORE_MESSAGE[session.get_bind().dialect.name],
+        {
+            "room_id": room_id,
+            "author_id": author_id,
+            "text": text,
+            "event_seq": seq,
+            "status": "visible",
+            "created_at": now,
+            "client_id": client_id,
+        },
     )
     return result.scalar()
 
