@@ -151,6 +151,7 @@ def main() -> int:
         sockets_per_account=1,
         pg_cluster=None,
         no_gc_freeze=False,
+        gc_threshold=None,
     )
     try:
         with start_twinspace(work_dir, pin, setup) as server:
