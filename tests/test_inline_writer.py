@@ -11,7 +11,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.exc import OperationalError
 
 from tests.conftest import _copy_sqlite
 from twinspace.db import Database
@@ -90,4 +91,41 @@ async def test_the_write_ahead_log_is_checkpointed_into_the_database_file(
         await db.writer.settle_jobs()
         assert in_database_file(path) == CHECKPOINT_EVERY  # the log was copied into the file
     finally:
+        await db.dispose()
+
+
+async def test_a_brief_read_sees_one_snapshot_beside_a_writer_and_cannot_write(
+    sqlite_copy: tuple[Path, str],
+) -> None:
+    """``Database.brief_read`` (a socket's join, catch-up, checks) runs on the loop's thread:
+    its statements agree with each other while another process writes, it is never held
+    up by that process's write lock, and it refuses to write."""
+    path, url = sqlite_copy
+    db = Database(url)
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        await write(db, 0)
+        query = select(Event.seq).where(Event.room == ROOM)
+        async with db.brief_read() as session:
+            first = list(await session.scalars(query))
+            other.execute("BEGIN IMMEDIATE")  # holds the write lock for the rest of the read
+            other.execute(
+                "INSERT INTO events (room, seq, type, data, created_at)"
+                " VALUES (?, 99, 'test.other', '{}', '2026-01-01 00:00:00')",
+                (ROOM,),
+            )
+            other.execute("COMMIT")
+            again = list(await session.scalars(query))  # the same snapshot: one read
+        assert first == again == [1]
+        other.execute("BEGIN IMMEDIATE")
+        async with db.brief_read() as session:  # a new read sees the commit, lock or not
+            assert sorted(await asyncio.wait_for(session.scalars(query), 2)) == [1, 99]
+        other.execute("ROLLBACK")
+        async with db.brief_read() as session:
+            with pytest.raises(OperationalError, match="readonly|read-only|query_only"):
+                await session.execute(delete(Event).where(Event.room == ROOM))
+        async with db.read() as session:
+            assert sorted(await session.scalars(query)) == [1, 99]
+    finally:
+        other.close()
         await db.dispose()

@@ -126,12 +126,35 @@ class Database:
         else:  # leave a few connections of the pool to readers
             slots = max(1, pool_size - 4)
             self.admission = PoolAdmission(slots, queue_limit=write_queue)
+        self.brief_sessions = self.sessions
+        path = sqlite_file(url)
+        if path is not None:  # brief reads on the loop's thread, as the writer's statements
+            self.brief_engine: AsyncEngine | None = create_async_engine(
+                url,
+                pool_size=8,
+                max_overflow=56,
+                echo=echo,
+                async_creator=inline_connector(path, read_only=True),
+            )
+            _configure_sqlite(self.brief_engine, busy_timeout_ms=0, read_only=True)
+            self.brief_sessions = async_sessionmaker(self.brief_engine, expire_on_commit=False)
+        else:
+            self.brief_engine = None
         self.loop_reader = loop_reader_for(url)
         self.on_commit: Published | None = None
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
         async with self.sessions() as session:
+            yield session
+
+    @asynccontextmanager
+    async def brief_read(self) -> AsyncIterator[AsyncSession]:
+        """A read session for a few indexed statements on a hot path (a socket's join,
+        catch-up, a permission check): on a SQLite file its statements run on the loop's
+        thread (``inline_sqlite.py``), no thread hop for each. A read of many rows or
+        many statements (a page, a search) takes ``read()``: this one holds the loop."""
+        async with self.brief_sessions() as session:
             yield session
 
     async def statement_rows(
@@ -185,24 +208,30 @@ class Database:
         if self.loop_reader is not None:
             self.loop_reader.dispose()
         await self.engine.dispose()
+        if self.brief_engine is not None:
+            await self.brief_engine.dispose()
         if self.writer is not None:
             await self.writer_engine.dispose()
 
 
-def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int = 30_000) -> None:
+def _configure_sqlite(
+    engine: AsyncEngine, busy_timeout_ms: int = 30_000, *, read_only: bool = False
+) -> None:
     """WAL, foreign keys, and BEGIN IMMEDIATE for writers so concurrent writers queue
     instead of failing with 'database is locked' on lock upgrade (SQLAlchemy's pysqlite recipe).
     ``busy_timeout_ms=0`` for a connection on the loop's thread, which waits on the loop
-    instead (``inline_sqlite.py``)."""
+    instead (``inline_sqlite.py``). A ``read_only`` connection leaves the journal mode to
+    the others (it cannot set it)."""
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
+        if not read_only:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
-        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")

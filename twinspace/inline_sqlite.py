@@ -20,6 +20,12 @@ worker thread did for free are kept off the loop's thread:
 
 Statements run one at a time: the writer engine has one connection and the single writer
 gives it to one unit of work at a time.
+
+The brief readers (``Database.brief_read``: a socket's join, catch-up, permission checks)
+get read-only connections of the same kind, a few in a pool: their reads are a handful of
+indexed statements, for which the hops cost more than SQLite's work. In WAL mode a reader
+waits for no writer; the rare ``SQLITE_BUSY`` of a reader (a recovery) is waited for on the
+loop as above.
 """
 
 from __future__ import annotations
@@ -169,12 +175,18 @@ class InlineConnection:
             self._conn.close()
 
 
-def inline_connector(path: str) -> Callable[[], Awaitable[InlineConnection]]:
-    """SQLAlchemy's ``async_creator`` for the writer engine of the SQLite file ``path``."""
+def inline_connector(
+    path: str, *, read_only: bool = False
+) -> Callable[[], Awaitable[InlineConnection]]:
+    """SQLAlchemy's ``async_creator`` for an engine of the SQLite file ``path`` on the loop's
+    thread: the writer's, or (``read_only``) the brief readers' (``Database.brief_read``)."""
 
     async def connect() -> InlineConnection:
         connection = sqlite3.connect(path, timeout=0, isolation_level=None, check_same_thread=False)
-        connection.execute("PRAGMA wal_autocheckpoint=0")  # checkpoints: Database._checkpoint
+        if read_only:
+            connection.execute("PRAGMA query_only=ON")
+        else:
+            connection.execute("PRAGMA wal_autocheckpoint=0")  # see Database._checkpoint
         return InlineConnection(connection)
 
     return connect

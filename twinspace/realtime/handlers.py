@@ -178,10 +178,10 @@ def register_handlers(rt: Runtime) -> None:
     ) -> dict[str, Any]:
         ref = parse_room(data.get("room"))
         after = _after(data, required=False)
-        async with db.read() as session:
+        async with db.brief_read() as session:
             target, viewer = await access_room_name(session, user, ref)
         await sio.enter_room(sid, ref.name)  # enter first: anything committed later is delivered
-        async with db.read() as session:
+        async with db.brief_read() as session:
             last_id = await get_last_seq(session, ref.name)
             missed = (
                 await _events_after(session, state, user, target, viewer, ref.name, after)
@@ -214,7 +214,7 @@ def register_handlers(rt: Runtime) -> None:
     ) -> dict[str, Any]:
         ref = parse_room(data.get("room"))
         after = _after(data, required=True) or 0
-        async with db.read() as session:
+        async with db.brief_read() as session:
             target, viewer = await access_room_name(session, user, ref)
             events, more = await _events_after(
                 session, state, user, target, viewer, ref.name, after

@@ -5,24 +5,42 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from twinspace.accounts.models import User
-from twinspace.db import Database
+from twinspace.db import Database, utcnow
 from twinspace.permissions import TEACHER_ROLES, Role
 from twinspace.rooms.chat.models import ChatPresence, ChatRoom
 from twinspace.spaces.models import Membership
 
+_FORGET = delete(ChatPresence).where(
+    ChatPresence.sid == bindparam("sid"), ChatPresence.room_id == bindparam("room_id")
+)
+_ENTER = insert(ChatPresence).values(
+    sid=bindparam("sid"),
+    room_id=bindparam("room_id"),
+    user_id=bindparam("user_id"),
+    role=bindparam("role"),
+    school_id=bindparam("school_id"),
+    joined_at=bindparam("joined_at"),
+)
+
 
 async def do_enter(session: AsyncSession, sid: str, room: ChatRoom, user: User, role: Role) -> None:
+    """This socket's presence row in the room (one per socket and room), as two statements
+    built once: a join storm runs this a thousand times."""
+    await session.execute(_FORGET, {"sid": sid, "room_id": room.id})
     await session.execute(
-        delete(ChatPresence).where(ChatPresence.sid == sid, ChatPresence.room_id == room.id)
-    )
-    session.add(
-        ChatPresence(
-            sid=sid, room_id=room.id, user_id=user.id, role=role.value, school_id=user.school_id
-        )
+        _ENTER,
+        {
+            "sid": sid,
+            "room_id": room.id,
+            "user_id": user.id,
+            "role": role.value,
+            "school_id": user.school_id,
+            "joined_at": utcnow(),
+        },
     )
 
 

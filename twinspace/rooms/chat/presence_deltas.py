@@ -55,7 +55,7 @@ class PresenceDeltas:
         if entry is None or not entry.users:
             return
         try:
-            async with self.db.read() as session:
+            async with self.db.brief_read() as session:
                 present = await get_present_among(session, room_id, entry.users)
             left = sorted(entry.users - present.keys())
             joined = sorted(present.values(), key=lambda u: u["id"])

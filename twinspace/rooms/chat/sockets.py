@@ -129,7 +129,7 @@ def register_chat_sockets(rt: Runtime, on: Callable[[str], Callable]) -> None:
         ref = parse_room(data.get("room"))
         if ref.kind != "chat":
             raise Invalid(N_("This is not a chat room."))
-        async with rt.db.read() as session:
+        async with rt.db.brief_read() as session:
             await access_room_name(session, user, ref, Action.POST)
         assert user is not None
         await rt.sio.emit(
@@ -149,7 +149,7 @@ async def _left(rt: Runtime, sid: str, refs: list[RoomRef] | None) -> None:
     chat_refs = [ref for ref in refs if ref.kind == "chat" and ref.key]
     if not chat_refs:
         return
-    async with rt.db.read() as session:
+    async with rt.db.brief_read() as session:
         room_ids = list(
             await session.scalars(
                 select(ChatRoom.id).where(

@@ -209,7 +209,7 @@ async def awareness(
         raise Invalid(N_("This presence update could not be read."), field="update") from None
     if not 1 <= len(entries) <= 4:
         raise Invalid(N_("This presence update could not be read."), field="update")
-    async with rt.db.read() as session:  # every event is checked, not only the first
+    async with rt.db.brief_read() as session:  # every event is checked, not only the first
         target = await _target(session, user, data)
         if user is None or not target.viewer.is_member:
             raise Forbidden(N_("Only members of this TwinSpace are shown to others."))
