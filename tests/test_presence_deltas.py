@@ -62,3 +62,33 @@ async def test_deltas_converge_to_the_list_in_the_database(server, connect_as) -
         "Tom",
     }
     await watched.until(lambda v: v.names() == {"Anne Moreau", "Léa", "Pia", "Tom"})
+
+
+async def test_joiners_at_once_each_receive_a_whole_list_with_themselves(
+    server, connect_as
+) -> None:
+    """Joiners whose presence rows one grouped commit wrote share one read of the room's
+    list (``read_present``): each joiner's list must still hold its own row and everyone
+    who had joined before it asked."""
+    first_wave, second_wave = ["lea", "tom"] * 3, ["tina", "pia"] * 3
+    people = first_wave + second_wave
+    sockets = [await connect_as(name) for name in people]
+    views = []
+    for socket in sockets:
+        view = PresenceView(GENERAL)
+        socket.sio.on("presence", view)
+        views.append(view)
+    for wave in (sockets[: len(first_wave)], sockets[len(first_wave) :]):
+        joins = await asyncio.gather(*(s.call("join", {"room": GENERAL}) for s in wave))
+        assert all(ack["ok"] for ack in joins)
+    names = {"lea": "Léa", "tom": "Tom", "tina": "Tina", "pia": "Pia"}
+    for n, (view, person) in enumerate(zip(views, people, strict=True)):
+        await view.until(lambda v: bool(v.frames))
+        first = view.frames[0]
+        assert "users" in first  # the whole list comes first, before any delta
+        listed = {u["name"] for u in first["users"]}
+        assert names[person] in listed
+        if n >= len(first_wave):  # the first wave had all joined before this one asked
+            assert {"Léa", "Tom"} <= listed
+    for view in views:  # and the deltas complete every list
+        await view.until(lambda v: {"Léa", "Tom", "Tina", "Pia"} <= v.names())
