@@ -157,6 +157,8 @@ async def test_metrics_count_the_pages_served_from_the_cache(server: RunningServ
 
     public = httpx.AsyncClient(base_url=server.url)
     try:
+        assert (await public.get("/gallery?first")).status_code == 200
+        await _clock_text_changes_soon(server)  # the three reads below fall within a minute
         before = (await public.get("/metrics")).text
         for _ in range(3):
             assert (await public.get("/gallery")).status_code == 200
