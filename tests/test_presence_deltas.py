@@ -67,9 +67,8 @@ async def test_deltas_converge_to_the_list_in_the_database(server, connect_as) -
 async def test_joiners_at_once_each_receive_a_whole_list_with_themselves(
     server, connect_as
 ) -> None:
-    """Joiners whose presence rows one grouped commit wrote share one read of the room's
-    list (``read_present``): each joiner's list must still hold its own row and everyone
-    who had joined before it asked."""
+    """Joiners of one delta pass share one read of the room's list: each joiner's list
+    must still hold its own row and everyone who had joined before it asked."""
     first_wave, second_wave = ["lea", "tom"] * 3, ["tina", "pia"] * 3
     people = first_wave + second_wave
     sockets = [await connect_as(name) for name in people]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import weakref
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -82,39 +80,11 @@ async def get_present(session: AsyncSession, room_id: int) -> list[dict[str, Any
     return _one_per_user(await session.execute(_PRESENT, {"room_id": room_id}))
 
 
-_reading: weakref.WeakKeyDictionary[Database, dict[int, asyncio.Task[list[dict[str, Any]]]]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
 async def read_present(db: Database, room_id: int) -> list[dict[str, Any]]:
     """``get_present`` as of the last commit, in one statement outside any transaction
-    (on the loop's thread for a SQLite file): a join reads the room's whole list, which
-    must not hold the process's single writer while it does.
-
-    The callers of one loop turn share one read (joiners whose presence rows one grouped
-    commit wrote wake up together): each asks after its own commit and the shared read
-    starts on a later turn, so it sees every caller's row. Do not change the list."""
-    reads = _reading.get(db)
-    if reads is None:
-        reads = _reading[db] = {}
-    shared = reads.get(room_id)
-    if shared is None:
-        shared = reads[room_id] = asyncio.ensure_future(_read_once(db, reads, room_id))
-        shared.add_done_callback(_retrieved)
-    return await asyncio.shield(shared)
-
-
-async def _read_once(
-    db: Database, reads: dict[int, asyncio.Task[list[dict[str, Any]]]], room_id: int
-) -> list[dict[str, Any]]:
-    reads.pop(room_id, None)  # from now on, a caller waits for the next read
+    (on the loop's thread for a SQLite file): the room's whole list must not hold the
+    process's single writer while it is read."""
     return _one_per_user(await db.statement_rows(_PRESENT, {"room_id": room_id}))
-
-
-def _retrieved(task: asyncio.Task[Any]) -> None:
-    if not task.cancelled():
-        task.exception()  # a caller cancelled meanwhile leaves nothing unretrieved
 
 
 async def get_present_among(

@@ -37,10 +37,8 @@ async def on_joined(rt: Runtime, sid: str, target: Any, user: User | None, viewe
         return
     async with rt.db.unit_of_work(bounded=False) as uow:  # presence must match the sockets
         await do_enter(uow.session, sid, target.chat, user, viewer.role)
-    users = await read_present(rt.db, target.chat.id)  # committed: this socket among them
     name = chat_room_name(target.chat.space_id, target.chat.name)
-    await rt.sio.emit("presence", {"room": name, "users": users}, to=sid)
-    presence_deltas(rt.sio, rt.db).touched(target.chat.id, name, user.id)
+    presence_deltas(rt.sio, rt.db).welcome(target.chat.id, name, sid, user.id)
 
 
 async def on_left(rt: Runtime, sid: str, room_ids: list[int] | None = None) -> None:
