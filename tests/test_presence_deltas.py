@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from tests.chat_helpers import GENERAL, PresenceView
+from twinspace.rooms.chat import presence_deltas as presence_deltas_module
 from twinspace.rooms.chat.models import ChatRoom
 from twinspace.rooms.chat.presence import get_present
 from twinspace.rooms.chat.presence_deltas import presence_deltas
@@ -14,7 +17,17 @@ from twinspace.rooms.chat.presence_deltas import presence_deltas
 PEOPLE = ["lea", "tom", "tina", "pia"]
 
 
-async def test_deltas_converge_to_the_list_in_the_database(server, connect_as) -> None:
+@pytest.fixture(params=["small rooms", "big rooms"])
+def room_size(request, monkeypatch) -> str:
+    """As they are, or as if these rooms were big: a delta every len(room) / 3 seconds
+    (what FRAMES_PER_SECOND = 1000 gives a room of 3,000 sockets), so a joiner's whole
+    list (within 0.1 s) comes before the room's delta that tells of it."""
+    if request.param == "big rooms":
+        monkeypatch.setattr(presence_deltas_module, "FRAMES_PER_SECOND", 3)
+    return request.param
+
+
+async def test_deltas_converge_to_the_list_in_the_database(server, connect_as, room_size) -> None:
     anne = await connect_as("anne")
     watched = PresenceView(GENERAL)
     anne.sio.on("presence", watched)
@@ -26,6 +39,9 @@ async def test_deltas_converge_to_the_list_in_the_database(server, connect_as) -
     sockets = [await connect_as(name) for name in PEOPLE * 3]  # (logins: one at a time)
     joins = await asyncio.gather(*(s.call("join", {"room": GENERAL}) for s in sockets))
     assert all(ack["ok"] for ack in joins)
+    late = await connect_as("tom")  # joins below, right after a delta
+    late_view = PresenceView(GENERAL)
+    late.sio.on("presence", late_view)
     # tom goes completely, lea keeps one socket of three, tina leaves the room by "leave"
     leaving = [s for s, name in zip(sockets, PEOPLE * 3, strict=True) if name == "tom"]
     leaving += [s for s, name in zip(sockets, PEOPLE * 3, strict=True) if name == "lea"][:2]
@@ -49,10 +65,8 @@ async def test_deltas_converge_to_the_list_in_the_database(server, connect_as) -
     sent = deltas.frames - frames_before
     assert 1 <= sent <= len(sockets) + len(leaving) + len(tina)  # coalesced, never more
 
-    # a socket joining now receives the same list whole, at once
-    late = await connect_as("tom")
-    late_view = PresenceView(GENERAL)
-    late.sio.on("presence", late_view)
+    # a socket joining now receives the same list whole, at once (in a big room, before
+    # the room's next delta is due: that one is left for later, and still comes)
     assert (await late.call("join", {"room": GENERAL}))["ok"]
     await late_view.until(lambda v: "users" in v.frames[0] if v.frames else False)
     assert {u["name"] for u in late_view.frames[0]["users"]} == {
@@ -62,6 +76,7 @@ async def test_deltas_converge_to_the_list_in_the_database(server, connect_as) -
         "Tom",
     }
     await watched.until(lambda v: v.names() == {"Anne Moreau", "Léa", "Pia", "Tom"})
+    assert (deltas.deferred > 0) == (room_size == "big rooms")
 
 
 async def test_joiners_at_once_each_receive_a_whole_list_with_themselves(
