@@ -15,10 +15,11 @@ A big room's deltas come further apart: every ``len(room) / FRAMES_PER_SECOND`` 
 list still comes within ``PRESENCE_EVERY``.
 
 The whole list of a joiner is sent by the same pass as the room's delta, read after it,
-and the delta skips that joiner (the list already holds what the delta says). A room's
-passes run one after the other, and a delta read before a joiner's list never reaches
-that joiner: in one process, a joiner's whole list comes before any delta and no delta
-it applies is older than its list.
+and the delta skips that joiner (the list already holds what the delta says), as it skips
+those owed a list by the next pass. A room's passes run one after the other, so in one
+process no delta a joiner receives after its list is older than that list. (A delta sent
+while the joiner's presence row is being written may reach it before its list, which,
+read later, replaces it.)
 """
 
 from __future__ import annotations
@@ -144,8 +145,12 @@ class PresenceDeltas:
             self.last_delta[room_id] = asyncio.get_running_loop().time()
             await self.sio.emit("presence", payload, to=entry.name, skip_sid=skip or None)
             self.frames += 1
-        except Exception:  # a lost delta is healed by the next join's full list
+        except Exception:  # (the database is away): the next pass tries again
             log.exception("presence delta of %s failed", entry.name)
+            retry = self._entry(room_id, entry.name)
+            retry.users |= entry.users
+            retry.newcomers |= entry.newcomers
+            self._due_in(room_id, retry, PRESENCE_EVERY)
 
 
 _deltas: weakref.WeakKeyDictionary[socketio.AsyncServer, PresenceDeltas] = (
